@@ -1,0 +1,40 @@
+"""The roles of domain.md and what each may do to which kind of record.
+
+The role says which actions are allowed on a kind of record; the account's scope on the map says on
+which rows (gridgov.accounts.models.User.scope_q). Both are consulted by restrict().
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    GRID_WORKER = "grid_worker", _("grid worker")
+    GRID_LEADER = "grid_leader", _("grid leader")
+    OFFICER = "officer", _("community police officer")
+    CADRE = "cadre", _("village or community cadre")
+    DEPARTMENT = "department", _("department officer")
+    MEDIATOR = "mediator", _("mediator")
+    OPERATOR = "operator", _("command-centre operator")
+    LEADER = "leader", _("sub-district leader")
+    ADMIN = "admin", _("administrator")
+
+
+VIEW = frozenset({"view"})
+ALL = frozenset({"view", "add", "change", "delete"})
+
+# app label → role → actions. A role missing from an app's table may do nothing there.
+PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
+    "geo": {role: VIEW for role in Role.values} | {Role.ADMIN: ALL},
+    "accounts": {Role.ADMIN: ALL, Role.OPERATOR: VIEW, Role.LEADER: VIEW},
+    "core": {Role.ADMIN: VIEW, Role.LEADER: VIEW},
+}
+
+# Roles that use the back office (the Django admin).
+STAFF_ROLES = frozenset({Role.ADMIN})
+
+
+def allows(role: str, app_label: str, action: str) -> bool:
+    return action in PERMISSIONS.get(app_label, {}).get(role, frozenset())

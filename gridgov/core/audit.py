@@ -1,0 +1,253 @@
+"""The audit trail (可追溯): record writes and views of personal data, seal, verify, prune.
+
+Entries are written in the caller's transaction. Sealing — giving each entry its place `seq` in the
+SHA-256 chain — happens afterwards in one short transaction (the worker does it every second, and
+`gridgov audit verify` first), so concurrent writers never hold the chain head while their own
+transactions are open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import Case, Value, When
+from django.utils import timezone
+
+from gridgov.core import context
+from gridgov.core.models.audit import AuditAnchor, AuditEntry
+
+GENESIS = "0" * 64
+REDACTED = "<redacted>"
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return REDACTED
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    return str(value)
+
+
+def canonical(data: Any) -> str:
+    return json.dumps(_jsonable(data), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    redacted: frozenset[str] = getattr(instance, "audit_redacted", frozenset())
+    values: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        value = field.value_from_object(instance)
+        if field.name in redacted and value not in (None, ""):
+            # Keep a digest so that "changed or not" stays visible without the value itself.
+            value = "sha256:" + hashlib.sha256(str(value).encode()).hexdigest()[:16]
+        values[field.attname] = _jsonable(value)
+    return values
+
+
+def _label(instance: models.Model) -> str:
+    return f"{instance._meta.app_label}.{instance._meta.model_name}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    changes: str
+    reason: str = ""
+
+
+def _build(items: Sequence[_Pending]) -> list[AuditEntry]:
+    ctx = context.current()
+    now = timezone.now()
+    entries = []
+    for item in items:
+        entry = AuditEntry(
+            at=now,
+            actor_id=ctx.actor_id,
+            actor_name=ctx.actor_name[:150],
+            role=ctx.role,
+            source=ctx.source,
+            request_id=ctx.request_id,
+            ip=ctx.ip,
+            action=item.action,
+            object_type=item.object_type,
+            object_id=item.object_id[:64],
+            object_repr=item.object_repr[:200],
+            changes=item.changes,
+            reason=item.reason[:500],
+        )
+        entry.content_hash = content_hash(entry)
+        entries.append(entry)
+    return entries
+
+
+def content_hash(entry: AuditEntry) -> str:
+    at = entry.at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    body = canonical(
+        [
+            at, entry.actor_id, entry.actor_name, entry.role, entry.source, entry.request_id,
+            entry.ip, entry.action, entry.object_type, entry.object_id, entry.object_repr,
+            entry.changes, entry.reason,
+        ]
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def chain_hash(previous: str, seq: int, content: str) -> str:
+    return hashlib.sha256(f"{previous}:{seq}:{content}".encode()).hexdigest()
+
+
+def _write(items: Sequence[_Pending]) -> None:
+    if items:
+        AuditEntry.objects.bulk_create(_build(items), batch_size=500)
+
+
+def record_creates(instances: Iterable[models.Model]) -> None:
+    _write(
+        [
+            _Pending("create", _label(i), str(i.pk), str(i), canonical({"after": snapshot(i)}))
+            for i in instances
+        ]
+    )
+
+
+def record_changes(rows: Iterable[tuple[models.Model, dict[str, Any], dict[str, Any]]]) -> None:
+    items = []
+    for instance, before, after in rows:
+        changed = sorted(k for k in after if before.get(k) != after.get(k))
+        if not changed:
+            continue
+        diff = {"before": {k: before.get(k) for k in changed}, "after": {k: after[k] for k in changed}}
+        items.append(_Pending("update", _label(instance), str(instance.pk), str(instance), canonical(diff)))
+    _write(items)
+
+
+def record_delete(instance: models.Model) -> None:
+    _write([_Pending("delete", _label(instance), str(instance.pk), str(instance),
+                     canonical({"before": snapshot(instance)}))])
+
+
+def record_m2m(instance: models.Model, field: str, action: str, pks: Iterable[Any]) -> None:
+    change = {"field": field, "action": action, "pks": sorted(str(pk) for pk in pks)}
+    _write([_Pending("update", _label(instance), str(instance.pk), str(instance), canonical(change))])
+
+
+def record_view(instance: models.Model, fields: Sequence[str], reason: str) -> None:
+    """An unmasked view of personal data: who saw which fields of whom, and why."""
+    _write([_Pending("view", _label(instance), str(instance.pk), str(instance),
+                     canonical({"fields": list(fields)}), reason)])
+
+
+def record_event(action: str, subject: str, detail: dict[str, Any] | None = None, reason: str = "") -> None:
+    """A security-relevant event without a record: log-in, failed log-in, export, command."""
+    _write([_Pending(action, "", "", subject, canonical(detail or {}), reason)])
+
+
+def seal_pending(limit: int = 50_000) -> int:
+    """Give unsealed entries their place in the chain, in one short transaction. Returns how many."""
+    with transaction.atomic():
+        anchor = AuditAnchor.objects.select_for_update().filter(pk=1).first()
+        if anchor is None:
+            anchor = AuditAnchor.objects.create(pk=1)
+        pending = list(
+            AuditEntry.objects.filter(seq__isnull=True).order_by("id").values_list("id", "content_hash")[:limit]
+        )
+        if not pending:
+            return 0
+        seq, previous = anchor.last_seq, anchor.last_hash
+        assigned: list[tuple[int, int, str]] = []
+        for entry_id, content in pending:
+            seq += 1
+            previous = chain_hash(previous, seq, content)
+            assigned.append((entry_id, seq, previous))
+        for start in range(0, len(assigned), 500):
+            chunk = assigned[start : start + 500]
+            qs = AuditEntry.objects.filter(id__in=[a[0] for a in chunk], seq__isnull=True)
+            models.QuerySet.update(
+                qs,
+                seq=Case(*[When(id=a[0], then=Value(a[1])) for a in chunk]),
+                chain_hash=Case(*[When(id=a[0], then=Value(a[2])) for a in chunk]),
+            )
+        anchor.last_seq, anchor.last_hash = seq, previous
+        anchor.save(update_fields=["last_seq", "last_hash"])
+        return len(assigned)
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    first_bad_id: int | None = None
+    problem: str = ""
+
+
+def verify(batch: int = 5_000) -> VerifyResult:
+    """Walk the chain; report the first entry that was edited, inserted or deleted."""
+    stored_anchor = AuditAnchor.objects.filter(pk=1).first()
+    anchor = stored_anchor or AuditAnchor(pk=1)
+    expected_seq, previous = anchor.pruned_through_seq, anchor.pruned_hash
+    checked = 0
+    last_seen = anchor.pruned_through_seq
+    while True:
+        rows = list(AuditEntry.objects.filter(seq__gt=last_seen).order_by("seq")[:batch])
+        if not rows:
+            break
+        for entry in rows:
+            expected_seq += 1
+            assert entry.seq is not None
+            if entry.seq != expected_seq:
+                return VerifyResult(False, checked, expected_seq, None,
+                                    f"entry {expected_seq} is missing (deleted)")
+            if content_hash(entry) != entry.content_hash:
+                return VerifyResult(False, checked, entry.seq, entry.id, "entry was edited")
+            if chain_hash(previous, entry.seq, entry.content_hash) != entry.chain_hash:
+                return VerifyResult(False, checked, entry.seq, entry.id, "chain broken (entry inserted or rehashed)")
+            previous = entry.chain_hash
+            checked += 1
+        last_seen = rows[-1].seq or last_seen
+    if stored_anchor is not None and expected_seq < anchor.last_seq:
+        return VerifyResult(False, checked, expected_seq + 1, None, "entries after this one are missing (deleted)")
+    if previous != anchor.last_hash and checked:
+        return VerifyResult(False, checked, expected_seq, None, "chain head does not match the anchor")
+    return VerifyResult(True, checked)
+
+
+def prune(older_than_days: int) -> int:
+    """Remove sealed entries older than the retention period, keeping the chain verifiable."""
+    from django.conf import settings
+
+    minimum = settings.GRIDGOV_AUDIT_RETENTION_DAYS
+    if older_than_days < minimum:
+        raise ValueError(f"audit entries are kept at least {minimum} days")
+    cutoff = timezone.now() - dt.timedelta(days=older_than_days)
+    with transaction.atomic():
+        anchor = AuditAnchor.objects.select_for_update().get(pk=1)
+        last = (
+            AuditEntry.objects.filter(seq__isnull=False, at__lt=cutoff).order_by("-seq").values_list("seq", "chain_hash").first()
+        )
+        if last is None:
+            return 0
+        doomed = AuditEntry.objects.filter(seq__lte=last[0], seq__gt=anchor.pruned_through_seq)
+        count, _ = models.QuerySet.delete(doomed)
+        anchor.pruned_through_seq, anchor.pruned_hash = last
+        anchor.save(update_fields=["pruned_through_seq", "pruned_hash"])
+        return count

@@ -1,0 +1,135 @@
+"""Base classes every gridgov record uses: scoped querysets and audited writes.
+
+Writes through `save()`, `delete()` (cascades included), `QuerySet.update()`, `bulk_create()` and
+`bulk_update()` all append audit entries in the same transaction as the change. Raw SQL does not,
+and gridgov has none outside migrations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self
+
+from django.db import models, transaction
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+
+class ScopedUser(Protocol):
+    """What restrict() needs of a user; gridgov.accounts.User provides it."""
+
+    is_authenticated: bool
+    is_active: bool
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool: ...
+
+    def scope_q(self, model: type[models.Model]) -> Q | None: ...
+
+
+# bulk_update() runs update() underneath; it records its own entries, so that inner update is silent.
+_inside_bulk_update: ContextVar[bool] = ContextVar("gridgov_inside_bulk_update", default=False)
+
+
+class RestrictedQuerySet(models.QuerySet[Any]):
+    def restrict(self, user: ScopedUser | AnonymousUser, action: str = "view") -> Self:
+        """The one choke point: what `user` may `action` (view, add, change, delete).
+
+        The role decides whether the action is allowed on this kind of record at all; the account's
+        scope on the map decides which rows.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        meta = self.model._meta
+        if not user.has_perm(f"{meta.app_label}.{action}_{meta.model_name}"):
+            return self.none()
+        scope = getattr(user, "scope_q", None)
+        if scope is None:
+            return self.none()
+        q = scope(self.model)
+        return self if q is None else self.filter(q)
+
+
+class AuditedQuerySet(RestrictedQuerySet):
+    def update(self, **kwargs: Any) -> int:
+        from gridgov.core import audit
+
+        if _inside_bulk_update.get():
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            before = {row.pk: audit.snapshot(row) for row in self.select_for_update()}
+            count = super().update(**kwargs)
+            if before:
+                after_rows = self.model._default_manager.filter(pk__in=list(before))
+                audit.record_changes(
+                    [(row, before[row.pk], audit.snapshot(row)) for row in after_rows]
+                )
+        return count
+
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        from gridgov.core import audit
+
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            audit.record_creates(created)
+        return created
+
+    def bulk_update(self, objs: Iterable[Any], fields: Sequence[str], *args: Any, **kwargs: Any) -> int:
+        from gridgov.core import audit
+
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            stored = {
+                row.pk: audit.snapshot(row)
+                for row in self.model._default_manager.filter(pk__in=[o.pk for o in objs])
+            }
+            token = _inside_bulk_update.set(True)
+            try:
+                count = super().bulk_update(objs, fields, *args, **kwargs)
+            finally:
+                _inside_bulk_update.reset(token)
+            audit.record_changes([(o, stored.get(o.pk, {}), audit.snapshot(o)) for o in objs])
+        return count
+
+
+class AuditedModel(models.Model):
+    """A record whose every write is on the audit trail."""
+
+    # Fields whose values never go into the trail (hashes, ciphertext): recorded as changed only.
+    audit_redacted: ClassVar[frozenset[str]] = frozenset()
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Self:
+        from gridgov.core import audit
+
+        instance = super().from_db(db, field_names, values)
+        instance._audit_before = audit.snapshot(instance)
+        return instance
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from gridgov.core import audit
+
+        creating = self._state.adding or self.pk is None
+        with transaction.atomic(using=kwargs.get("using")):
+            if not creating and not hasattr(self, "_audit_before"):
+                stored = type(self)._default_manager.filter(pk=self.pk).first()
+                self._audit_before = audit.snapshot(stored) if stored else {}
+            super().save(*args, **kwargs)
+            after = audit.snapshot(self)
+            if creating:
+                audit.record_creates([self])
+            else:
+                audit.record_changes([(self, self._audit_before, after)])
+            self._audit_before = after
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        # The post_delete receiver in gridgov.core.signals writes the entries, for cascades too.
+        with transaction.atomic(using=kwargs.get("using")):
+            return super().delete(*args, **kwargs)
