@@ -8,6 +8,7 @@ grid), `code`, `name`, `parent` (the code of the sub-district, or for a grid its
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,10 @@ from django.utils.translation import gettext as _
 
 from gridgov.geo.index import bump_map_version
 from gridgov.geo.models import Grid, PoliceZone, SubDistrict, Village
+
+def square_metres(square_degrees: float, latitude: float) -> float:
+    return square_degrees * 111_320.0**2 * math.cos(math.radians(latitude))
+
 
 # About one square metre at Wenling's latitude: shared edges computed in floating point overlap by
 # far less than this; a real overlap or a grid sticking out of its village by far more.
@@ -115,7 +120,7 @@ def _check_geometry(f: Feature) -> None:
     except (shapely.errors.GEOSException, ValueError, TypeError):
         f.errors.append(_("The boundary cannot be read as GeoJSON."))
         return
-    if shape.is_empty or shape.area == 0:
+    if shape.is_empty:
         f.errors.append(_("The boundary is empty."))
         return
     minx, miny, maxx, maxy = shape.bounds
@@ -128,6 +133,9 @@ def _check_geometry(f: Feature) -> None:
             f.errors.append(_("Self-intersecting polygon (%(where)s).") % {"where": reason})
         else:
             f.errors.append(_("Invalid polygon (%(reason)s).") % {"reason": reason})
+        return
+    if shape.area == 0:
+        f.errors.append(_("The boundary is empty."))
         return
     f.shape = shape
 
@@ -181,7 +189,7 @@ def _check_grids_spatially(grids: list[Feature], by_code: dict[str, Feature], st
             if outer is not None and f.shape is not None:
                 outside = shapely.area(shapely.difference(f.shape, outer))
                 if outside > AREA_TOLERANCE:
-                    f.errors.append(message % {"code": code, "area": outside * 1.2e10})
+                    f.errors.append(message % {"code": code, "area": square_metres(outside, f.shape.centroid.y)})
 
     # Overlaps: among the file's grids, and against stored grids the file does not replace.
     file_codes = {f.code for f in grids}
@@ -193,8 +201,7 @@ def _check_grids_spatially(grids: list[Feature], by_code: dict[str, Feature], st
         return
     tree = shapely.STRtree(shapes)
     left, right = tree.query(np.array([f.shape for f in candidates], dtype=object), predicate="intersects")
-    keep = left != right
-    keep &= ~((right < len(candidates)) & (right < left))  # each pair within the file once
+    keep = left != right  # both grids of an overlapping pair are told, each naming the other
     left, right = left[keep], right[keep]
     if len(left) == 0:
         return
@@ -203,7 +210,7 @@ def _check_grids_spatially(grids: list[Feature], by_code: dict[str, Feature], st
     for i, j, overlap in zip(left.tolist(), right.tolist(), areas.tolist(), strict=True):
         if overlap > AREA_TOLERANCE:
             candidates[i].errors.append(
-                _("The grid overlaps grid %(other)s (%(area).0f m²).") % {"other": labels[j], "area": overlap * 1.2e10}
+                _("The grid overlaps grid %(other)s (%(area).0f m²).") % {"other": labels[j], "area": square_metres(overlap, candidates[i].shape.centroid.y)}
             )
 
 
