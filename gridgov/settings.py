@@ -14,7 +14,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("GRIDGOV_VAR_DIR", str(BASE_DIR / "var")))
 
 # Secrets that the demo and the test suite use. A production start refuses them (gridgov.core.checks).
-DEMO_SECRET_KEY = "gridgov-demo-secret-key-never-use-in-production-0000"
+DEMO_SECRET_KEY = "gridgov-demo-secret-key-never-use-in-production-0000"  # noqa: S105 (public by design)
 DEMO_DATA_KEY = "demo1:ZGVtby1kYXRhLWtleS1ub3QtZm9yLXByb2R1Y3Rpb24hIQ=="
 
 GRIDGOV_ENV = env_choice("GRIDGOV_ENV", "development", ("development", "demo", "test", "production"))
@@ -133,7 +133,9 @@ LOGOUT_REDIRECT_URL = "login"
 # MLPS 2.0: lock an account after 5 failures, end idle sessions after 30 minutes.
 AXES_FAILURE_LIMIT = env_int("GRIDGOV_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("GRIDGOV_LOCKOUT_MINUTES", 30, minimum=1) / 60
+# Per account, as MLPS 2.0 asks: locking by address would lock a whole village office behind one NAT.
 AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "gridgov.accounts.views.locked_out"
 AXES_VERBOSE = False

@@ -24,7 +24,9 @@ class BearerTokenMiddleware:
             raw = header[7:].strip()
             token = ApiToken.objects.select_related("user").filter(key_digest=digest(raw)).first()
             if token is None or not token.is_usable() or not token.user.is_active:
-                return error_response(401, "invalid_token", _("The API token is invalid, expired or revoked."))
+                return error_response(
+                    401, "invalid_token", _("The API token is invalid, expired or revoked.")
+                )
             request.user = token.user
             request.token_authenticated = True  # type: ignore[attr-defined]
             # Written without the audit trail: a timestamp of use is not a change of the record.

@@ -103,9 +103,19 @@ def content_hash(entry: AuditEntry) -> str:
     at = entry.at.astimezone(dt.UTC).isoformat(timespec="microseconds")
     body = canonical(
         [
-            at, entry.actor_id, entry.actor_name, entry.role, entry.source, entry.request_id,
-            entry.ip, entry.action, entry.object_type, entry.object_id, entry.object_repr,
-            entry.changes, entry.reason,
+            at,
+            entry.actor_id,
+            entry.actor_name,
+            entry.role,
+            entry.source,
+            entry.request_id,
+            entry.ip,
+            entry.action,
+            entry.object_type,
+            entry.object_id,
+            entry.object_repr,
+            entry.changes,
+            entry.reason,
         ]
     )
     return hashlib.sha256(body.encode()).hexdigest()
@@ -141,8 +151,17 @@ def record_changes(rows: Iterable[tuple[models.Model, dict[str, Any], dict[str, 
 
 
 def record_delete(instance: models.Model) -> None:
-    _write([_Pending("delete", _label(instance), str(instance.pk), str(instance),
-                     canonical({"before": snapshot(instance)}))])
+    _write(
+        [
+            _Pending(
+                "delete",
+                _label(instance),
+                str(instance.pk),
+                str(instance),
+                canonical({"before": snapshot(instance)}),
+            )
+        ]
+    )
 
 
 def record_m2m(instance: models.Model, field: str, action: str, pks: Iterable[Any]) -> None:
@@ -152,8 +171,18 @@ def record_m2m(instance: models.Model, field: str, action: str, pks: Iterable[An
 
 def record_view(instance: models.Model, fields: Sequence[str], reason: str) -> None:
     """An unmasked view of personal data: who saw which fields of whom, and why."""
-    _write([_Pending("view", _label(instance), str(instance.pk), str(instance),
-                     canonical({"fields": list(fields)}), reason)])
+    _write(
+        [
+            _Pending(
+                "view",
+                _label(instance),
+                str(instance.pk),
+                str(instance),
+                canonical({"fields": list(fields)}),
+                reason,
+            )
+        ]
+    )
 
 
 def record_event(action: str, subject: str, detail: dict[str, Any] | None = None, reason: str = "") -> None:
@@ -168,7 +197,9 @@ def seal_pending(limit: int = 50_000) -> int:
         if anchor is None:
             anchor = AuditAnchor.objects.create(pk=1)
         pending = list(
-            AuditEntry.objects.filter(seq__isnull=True).order_by("id").values_list("id", "content_hash")[:limit]
+            AuditEntry.objects.filter(seq__isnull=True)
+            .order_by("id")
+            .values_list("id", "content_hash")[:limit]
         )
         if not pending:
             return 0
@@ -215,17 +246,22 @@ def verify(batch: int = 5_000) -> VerifyResult:
             expected_seq += 1
             assert entry.seq is not None
             if entry.seq != expected_seq:
-                return VerifyResult(False, checked, expected_seq, None,
-                                    f"entry {expected_seq} is missing (deleted)")
+                return VerifyResult(
+                    False, checked, expected_seq, None, f"entry {expected_seq} is missing (deleted)"
+                )
             if content_hash(entry) != entry.content_hash:
                 return VerifyResult(False, checked, entry.seq, entry.id, "entry was edited")
             if chain_hash(previous, entry.seq, entry.content_hash) != entry.chain_hash:
-                return VerifyResult(False, checked, entry.seq, entry.id, "chain broken (entry inserted or rehashed)")
+                return VerifyResult(
+                    False, checked, entry.seq, entry.id, "chain broken (entry inserted or rehashed)"
+                )
             previous = entry.chain_hash
             checked += 1
         last_seen = rows[-1].seq or last_seen
     if stored_anchor is not None and expected_seq < anchor.last_seq:
-        return VerifyResult(False, checked, expected_seq + 1, None, "entries after this one are missing (deleted)")
+        return VerifyResult(
+            False, checked, expected_seq + 1, None, "entries after this one are missing (deleted)"
+        )
     if previous != anchor.last_hash and checked:
         return VerifyResult(False, checked, expected_seq, None, "chain head does not match the anchor")
     return VerifyResult(True, checked)
@@ -242,12 +278,15 @@ def prune(older_than_days: int) -> int:
     with transaction.atomic():
         anchor = AuditAnchor.objects.select_for_update().get(pk=1)
         last = (
-            AuditEntry.objects.filter(seq__isnull=False, at__lt=cutoff).order_by("-seq").values_list("seq", "chain_hash").first()
+            AuditEntry.objects.filter(seq__isnull=False, at__lt=cutoff)
+            .order_by("-seq")
+            .values_list("seq", "chain_hash")
+            .first()
         )
         if last is None:
             return 0
         doomed = AuditEntry.objects.filter(seq__lte=last[0], seq__gt=anchor.pruned_through_seq)
         count, _ = models.QuerySet.delete(doomed)
-        anchor.pruned_through_seq, anchor.pruned_hash = last
+        anchor.pruned_through_seq, anchor.pruned_hash = int(last[0] or 0), last[1]
         anchor.save(update_fields=["pruned_through_seq", "pruned_hash"])
         return count

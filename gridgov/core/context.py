@@ -23,7 +23,8 @@ class ActorContext:
     source: str = "system"  # web | api | cli | worker | system
 
 
-_current: ContextVar[ActorContext] = ContextVar("gridgov_actor", default=ActorContext())
+# ActorContext is frozen, so sharing one default instance is safe.
+_current: ContextVar[ActorContext] = ContextVar("gridgov_actor", default=ActorContext())  # noqa: B039
 
 
 def current() -> ActorContext:

@@ -10,8 +10,20 @@ from __future__ import annotations
 from typing import Any
 
 CONTENT_COLUMNS = (
-    "at", "actor_id", "actor_name", "role", "source", "request_id", "ip", "action",
-    "object_type", "object_id", "object_repr", "changes", "reason", "content_hash",
+    "at",
+    "actor_id",
+    "actor_name",
+    "role",
+    "source",
+    "request_id",
+    "ip",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "changes",
+    "reason",
+    "content_hash",
 )
 MIN_RETENTION_DAYS = 183
 

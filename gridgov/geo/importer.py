@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from gridgov.geo.index import bump_map_version
 from gridgov.geo.models import Grid, PoliceZone, SubDistrict, Village
 
+
 def square_metres(square_degrees: float, latitude: float) -> float:
     return square_degrees * 111_320.0**2 * math.cos(math.radians(latitude))
 
@@ -65,8 +66,11 @@ class ImportReport:
         return not any(f.errors for f in self.features)
 
     def failures(self) -> list[dict[str, Any]]:
-        return [{"feature": f.index, "level": f.level, "code": f.code, "errors": f.errors}
-                for f in self.features if f.errors]
+        return [
+            {"feature": f.index, "level": f.level, "code": f.code, "errors": f.errors}
+            for f in self.features
+            if f.errors
+        ]
 
 
 class MapFileError(ValueError):
@@ -74,33 +78,42 @@ class MapFileError(ValueError):
 
 
 def parse(data: Any) -> list[Feature]:
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(
-        data.get("features"), list
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "FeatureCollection"
+        or not isinstance(data.get("features"), list)
     ):
         raise MapFileError(_("The file is not a GeoJSON FeatureCollection."))
     features = []
     for index, raw in enumerate(data["features"]):
         props = raw.get("properties") or {} if isinstance(raw, dict) else {}
         geometry = raw.get("geometry") if isinstance(raw, dict) else None
-        features.append(Feature(
-            index=index,
-            level=str(props.get("level") or ""),
-            code=str(props.get("code") or "").strip(),
-            name=str(props.get("name") or "").strip(),
-            parent=str(props.get("parent") or "").strip(),
-            kind=str(props.get("kind") or "").strip(),
-            police_zone=str(props.get("police_zone") or "").strip(),
-            geometry=geometry if isinstance(geometry, dict) else None,
-        ))
+        features.append(
+            Feature(
+                index=index,
+                level=str(props.get("level") or ""),
+                code=str(props.get("code") or "").strip(),
+                name=str(props.get("name") or "").strip(),
+                parent=str(props.get("parent") or "").strip(),
+                kind=str(props.get("kind") or "").strip(),
+                police_zone=str(props.get("police_zone") or "").strip(),
+                geometry=geometry if isinstance(geometry, dict) else None,
+            )
+        )
     return features
 
 
 def _check_fields(f: Feature, seen: dict[str, int]) -> None:
     if f.level not in LEVELS:
-        f.errors.append(_("Unknown level %(level)r: use sub_district, police_zone, village or grid.") % {"level": f.level})
+        f.errors.append(
+            _("Unknown level %(level)r: use sub_district, police_zone, village or grid.") % {"level": f.level}
+        )
         return
     if not re.match(LEVELS[f.level][1], f.code):
-        f.errors.append(_("Code %(code)r does not have the form of a %(level)s code.") % {"code": f.code, "level": f.level})
+        f.errors.append(
+            _("Code %(code)r does not have the form of a %(level)s code.")
+            % {"code": f.code, "level": f.level}
+        )
     if not f.name:
         f.errors.append(_("The name is missing."))
     if f.code in seen:
@@ -146,12 +159,19 @@ def _resolve(f: Feature, by_code: dict[str, Feature], stored: Callable[[str, str
     want = PARENT_LEVEL[f.level]
     in_file = by_code.get(f.parent)
     if not f.parent or not ((in_file and in_file.level == want) or stored(want, f.parent)):
-        f.errors.append(_("Unknown parent %(parent)r (expected a %(level)s).") % {"parent": f.parent, "level": want})
+        f.errors.append(
+            _("Unknown parent %(parent)r (expected a %(level)s).") % {"parent": f.parent, "level": want}
+        )
     elif not f.code.startswith(f.parent[:9] if f.level == "police_zone" else f.parent):
-        f.errors.append(_("The code %(code)s does not start with its parent's code %(parent)s.") % {"code": f.code, "parent": f.parent})
+        f.errors.append(
+            _("The code %(code)s does not start with its parent's code %(parent)s.")
+            % {"code": f.code, "parent": f.parent}
+        )
     if f.level == "grid":
         zone = by_code.get(f.police_zone)
-        if not f.police_zone or not ((zone and zone.level == "police_zone") or stored("police_zone", f.police_zone)):
+        if not f.police_zone or not (
+            (zone and zone.level == "police_zone") or stored("police_zone", f.police_zone)
+        ):
             f.errors.append(_("Unknown police zone %(zone)r.") % {"zone": f.police_zone})
 
 
@@ -183,19 +203,27 @@ def _check_grids_spatially(grids: list[Feature], by_code: dict[str, Feature], st
     for f in grids:
         for level, code, message in (
             ("village", f.parent, _("The grid lies partly outside its village %(code)s (%(area).0f m²).")),
-            ("police_zone", f.police_zone, _("The grid lies partly outside its police zone %(code)s (%(area).0f m²).")),
+            (
+                "police_zone",
+                f.police_zone,
+                _("The grid lies partly outside its police zone %(code)s (%(area).0f m²)."),
+            ),
         ):
             outer = container(level, code)
             if outer is not None and f.shape is not None:
                 outside = shapely.area(shapely.difference(f.shape, outer))
                 if outside > AREA_TOLERANCE:
-                    f.errors.append(message % {"code": code, "area": square_metres(outside, f.shape.centroid.y)})
+                    f.errors.append(
+                        message % {"code": code, "area": square_metres(outside, f.shape.centroid.y)}
+                    )
 
     # Overlaps: among the file's grids, and against stored grids the file does not replace.
     file_codes = {f.code for f in grids}
     others = [(c, b) for c, b in Grid.objects.exclude(code__in=file_codes).values_list("code", "boundary")]
     candidates = [f for f in grids if f.shape is not None]
-    shapes = [f.shape for f in candidates] + list(shapely.from_geojson([b for _c, b in others]) if others else [])
+    shapes = [f.shape for f in candidates] + list(
+        shapely.from_geojson([b for _c, b in others]) if others else []
+    )
     labels = [f.code for f in candidates] + [c for c, _b in others]
     if not candidates:
         return
@@ -210,7 +238,8 @@ def _check_grids_spatially(grids: list[Feature], by_code: dict[str, Feature], st
     for i, j, overlap in zip(left.tolist(), right.tolist(), areas.tolist(), strict=True):
         if overlap > AREA_TOLERANCE:
             candidates[i].errors.append(
-                _("The grid overlaps grid %(other)s (%(area).0f m²).") % {"other": labels[j], "area": square_metres(overlap, candidates[i].shape.centroid.y)}
+                _("The grid overlaps grid %(other)s (%(area).0f m²).")
+                % {"other": labels[j], "area": square_metres(overlap, candidates[i].shape.centroid.y)}
             )
 
 
@@ -221,7 +250,9 @@ def validate(features: list[Feature]) -> _Stored:
         _check_fields(f, seen)
         if f.level in LEVELS:
             _check_geometry(f)
-    by_code = {f.code: f for f in features if f.level in LEVELS and not any("Duplicate" in e for e in f.errors)}
+    by_code = {
+        f.code: f for f in features if f.level in LEVELS and not any("Duplicate" in e for e in f.errors)
+    }
     for f in features:
         if f.level in LEVELS:
             _resolve(f, by_code, stored.has)
@@ -236,7 +267,8 @@ def _write(features: list[Feature], report: ImportReport) -> None:
         batch = [f for f in features if f.level == level]
         existing = {obj.code: obj for obj in model.objects.filter(code__in=[f.code for f in batch])}
         ids[level] = {}
-        new, changed = [], []
+        new: list[Any] = []
+        changed: list[Any] = []
         for f in batch:
             obj = existing.get(f.code) or model(code=f.code)
             obj.name = f.name
@@ -245,15 +277,31 @@ def _write(features: list[Feature], report: ImportReport) -> None:
             if level == "village":
                 obj.kind = f.kind
             if level in {"village", "police_zone"}:
-                obj.sub_district_id = ids["sub_district"].get(f.parent) or SubDistrict.objects.get(code=f.parent).pk
+                obj.sub_district_id = (
+                    ids["sub_district"].get(f.parent) or SubDistrict.objects.get(code=f.parent).pk
+                )
             if level == "grid":
                 obj.village_id = ids["village"].get(f.parent) or Village.objects.get(code=f.parent).pk
-                obj.police_zone_id = ids["police_zone"].get(f.police_zone) or PoliceZone.objects.get(code=f.police_zone).pk
+                obj.police_zone_id = (
+                    ids["police_zone"].get(f.police_zone) or PoliceZone.objects.get(code=f.police_zone).pk
+                )
             (changed if obj.pk else new).append(obj)
         if changed:
-            fields = ["name", "boundary", "min_lng", "min_lat", "max_lng", "max_lat", "label_lng", "label_lat"]
-            fields += {"village": ["kind", "sub_district"], "police_zone": ["sub_district"],
-                       "grid": ["village", "police_zone"]}.get(level, [])
+            fields = [
+                "name",
+                "boundary",
+                "min_lng",
+                "min_lat",
+                "max_lng",
+                "max_lat",
+                "label_lng",
+                "label_lat",
+            ]
+            fields += {
+                "village": ["kind", "sub_district"],
+                "police_zone": ["sub_district"],
+                "grid": ["village", "police_zone"],
+            }.get(level, [])
             model.objects.bulk_update(changed, fields, batch_size=500)
         if new:
             model.objects.bulk_create(new, batch_size=500)

@@ -33,8 +33,11 @@ class VendorFinder(BaseFinder):
     def check(self, **kwargs: Any) -> list[CheckMessage]:
         missing = [src for src in VENDOR_FILES.values() if not (self.root / src).is_file()]
         if missing:
-            return [Warning(f"front-end files missing (run `make install`): {', '.join(missing)}",
-                            id="gridgov.W001")]
+            return [
+                Warning(
+                    f"front-end files missing (run `make install`): {', '.join(missing)}", id="gridgov.W001"
+                )
+            ]
         return []
 
     def find(self, path: str, find_all: bool = False, **kwargs: Any) -> Any:

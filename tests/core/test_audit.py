@@ -20,13 +20,24 @@ def entries(**filters: Any) -> list[AuditEntry]:
 
 def test_save_records_who_what_before_and_after(small_map: SmallMap, personas: Personas) -> None:
     grid = small_map.grids[0]
-    ctx = context.ActorContext(actor_id=personas.admin.pk, actor_name="admin", role="admin",
-                               request_id="req-123456", ip="10.0.0.9", source="web")
+    ctx = context.ActorContext(
+        actor_id=personas.admin.pk,
+        actor_name="admin",
+        role="admin",
+        request_id="req-123456",
+        ip="10.0.0.9",
+        source="web",
+    )
     with context.acting(ctx):
         grid.name = "东辉社区新网格"
         grid.save()
     entry = entries(object_type="geo.grid", object_id=str(grid.pk), action="update")[-1]
-    assert (entry.actor_name, entry.role, entry.request_id, entry.ip) == ("admin", "admin", "req-123456", "10.0.0.9")
+    assert (entry.actor_name, entry.role, entry.request_id, entry.ip) == (
+        "admin",
+        "admin",
+        "req-123456",
+        "10.0.0.9",
+    )
     changes = json.loads(entry.changes)
     assert changes["before"] == {"name": "东辉社区第1网格"}
     assert changes["after"] == {"name": "东辉社区新网格"}

@@ -50,23 +50,37 @@ def test_locate_outside_every_grid_is_404(personas: Personas, client_for: Any) -
     assert_error(response, 404, "outside_grids")
 
 
-@pytest.mark.parametrize("params", [{}, {"lng": "abc", "lat": 28.3}, {"lng": 121.3}, {"lng": 200, "lat": 28.3},
-                                    {"lng": 121.3, "lat": 28.3, "crs": "utm"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"lng": "abc", "lat": 28.3},
+        {"lng": 121.3},
+        {"lng": 200, "lat": 28.3},
+        {"lng": 121.3, "lat": 28.3, "crs": "utm"},
+    ],
+)
 def test_locate_bad_numbers_are_400(personas: Personas, client_for: Any, params: dict[str, Any]) -> None:
     error = assert_error(client_for(personas.worker).get("/api/v1/locate", params), 400, "invalid")
     assert error["fields"]
 
 
 def test_locate_needs_an_account(small_map: SmallMap) -> None:
-    assert_error(Client().get("/api/v1/locate", {"lng": 121.365, "lat": 28.365}), 401, "unauthenticated")
+    assert_error(Client().get("/api/v1/locate", {"lng": "121.365", "lat": "28.365"}), 401, "unauthenticated")
 
 
 def test_map_changes_reach_the_index(personas: Personas, client_for: Any, small_map: SmallMap) -> None:
     client = client_for(personas.admin)
-    assert client.get("/api/v1/locate", {"lng": 121.365, "lat": 28.365}).json()["grid"]["code"].endswith("001")
+    assert (
+        client.get("/api/v1/locate", {"lng": 121.365, "lat": 28.365}).json()["grid"]["code"].endswith("001")
+    )
     moved = small_map.grids[0]
-    moved.set_boundary({"type": "Polygon", "coordinates": [[[121.0, 28.0], [121.01, 28.0], [121.01, 28.01],
-                                                             [121.0, 28.01], [121.0, 28.0]]]})
+    moved.set_boundary(
+        {
+            "type": "Polygon",
+            "coordinates": [[[121.0, 28.0], [121.01, 28.0], [121.01, 28.01], [121.0, 28.01], [121.0, 28.0]]],
+        }
+    )
     moved.save()
     assert_error(client.get("/api/v1/locate", {"lng": 121.365, "lat": 28.365}), 404, "outside_grids")
     assert client.get("/api/v1/locate", {"lng": 121.005, "lat": 28.005}).status_code == 200
@@ -90,7 +104,9 @@ def test_grid_layer_is_scoped(personas: Personas, client_for: Any) -> None:
 def test_layer_in_gcj02_and_bbox(personas: Personas, client_for: Any) -> None:
     client = client_for(personas.operator)
     wgs = client.get("/api/v1/grids.geojson").json()["features"][0]["geometry"]["coordinates"][0][0]
-    gcj = client.get("/api/v1/grids.geojson", {"crs": "gcj02"}).json()["features"][0]["geometry"]["coordinates"][0][0]
+    gcj = client.get("/api/v1/grids.geojson", {"crs": "gcj02"}).json()["features"][0]["geometry"][
+        "coordinates"
+    ][0][0]
     assert gcj == pytest.approx(list(from_wgs84(wgs[0], wgs[1], "gcj02")))
     boxed = client.get("/api/v1/grids.geojson", {"bbox": "121.361,28.361,121.369,28.369"}).json()
     assert [f["id"] for f in boxed["features"]] == ["331081001001001"]
@@ -99,7 +115,10 @@ def test_layer_in_gcj02_and_bbox(personas: Personas, client_for: Any) -> None:
 
 def test_grid_card_and_its_scope(personas: Personas, client_for: Any) -> None:
     card = client_for(personas.worker).get("/api/v1/grids/331081001001001").json()
-    assert card["police_zone"]["code"] == "331081001J01" and card["grid"]["workers"][0]["username"] == "chenhuiling"
+    assert (
+        card["police_zone"]["code"] == "331081001J01"
+        and card["grid"]["workers"][0]["username"] == "chenhuiling"
+    )
     assert_error(client_for(personas.worker).get("/api/v1/grids/331081001001002"), 404, "not_found")
     assert client_for(personas.officer).get("/api/v1/grids/331081001201001").status_code == 200
     assert_error(client_for(personas.officer).get("/api/v1/grids/331081001001002"), 404, "not_found")

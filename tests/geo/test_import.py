@@ -16,18 +16,31 @@ from tests.factories import square, union
 
 
 def feature(level: str, code: str, geometry: dict[str, Any], **props: Any) -> dict[str, Any]:
-    return {"type": "Feature", "geometry": geometry,
-            "properties": {"level": level, "code": code, "name": props.pop("name", code), **props}}
+    return {
+        "type": "Feature",
+        "geometry": geometry,
+        "properties": {"level": level, "code": code, "name": props.pop("name", code), **props},
+    }
 
 
 def good_map() -> dict[str, Any]:
-    return {"type": "FeatureCollection", "features": [
-        feature("grid", "331081001001001", square(0), parent="331081001001", police_zone="331081001J01"),
-        feature("grid", "331081001001002", square(1), parent="331081001001", police_zone="331081001J01"),
-        feature("village", "331081001001", square(0, width=2), parent="331081001", kind="community", name="东辉社区"),
-        feature("police_zone", "331081001J01", square(0, width=2), parent="331081001", name="东辉警务区"),
-        feature("sub_district", "331081001", square(0, width=2), name="太平街道"),
-    ]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            feature("grid", "331081001001001", square(0), parent="331081001001", police_zone="331081001J01"),
+            feature("grid", "331081001001002", square(1), parent="331081001001", police_zone="331081001J01"),
+            feature(
+                "village",
+                "331081001001",
+                square(0, width=2),
+                parent="331081001",
+                kind="community",
+                name="东辉社区",
+            ),
+            feature("police_zone", "331081001J01", square(0, width=2), parent="331081001", name="东辉警务区"),
+            feature("sub_district", "331081001", square(0, width=2), name="太平街道"),
+        ],
+    }
 
 
 def errors_of(report: Any) -> dict[str, list[str]]:
@@ -58,20 +71,38 @@ def test_reimport_updates_instead_of_duplicating() -> None:
 @pytest.mark.django_db
 def test_every_bad_feature_is_reported_and_nothing_is_imported() -> None:
     data = good_map()
-    bowtie = {"type": "Polygon", "coordinates": [[[121.36, 28.36], [121.37, 28.37], [121.37, 28.36],
-                                                   [121.36, 28.37], [121.36, 28.36]]]}
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [
+            [[121.36, 28.36], [121.37, 28.37], [121.37, 28.36], [121.36, 28.37], [121.36, 28.36]]
+        ],
+    }
     data["features"] += [
         # self-intersecting
         feature("grid", "331081001001003", bowtie, parent="331081001001", police_zone="331081001J01"),
         # overlaps grid 001 by half
-        feature("grid", "331081001001004", union(square(0)) | {"coordinates": [[[121.365, 28.36], [121.375, 28.36],
-                 [121.375, 28.37], [121.365, 28.37], [121.365, 28.36]]]}, parent="331081001001", police_zone="331081001J01"),
+        feature(
+            "grid",
+            "331081001001004",
+            union(square(0))
+            | {
+                "coordinates": [
+                    [[121.365, 28.36], [121.375, 28.36], [121.375, 28.37], [121.365, 28.37], [121.365, 28.36]]
+                ]
+            },
+            parent="331081001001",
+            police_zone="331081001J01",
+        ),
         # outside its village
         feature("grid", "331081001001005", square(5), parent="331081001001", police_zone="331081001J01"),
         # unknown parent and zone
-        feature("grid", "331081001999001", square(0, row=3), parent="331081001999", police_zone="331081001J99"),
+        feature(
+            "grid", "331081001999001", square(0, row=3), parent="331081001999", police_zone="331081001J99"
+        ),
         # duplicate code
-        feature("grid", "331081001001001", square(0, row=5), parent="331081001001", police_zone="331081001J01"),
+        feature(
+            "grid", "331081001001001", square(0, row=5), parent="331081001001", police_zone="331081001J01"
+        ),
         # malformed code and level
         feature("grid", "12345", square(0, row=7), parent="331081001001", police_zone="331081001J01"),
         feature("county", "331081", square(0, row=9)),
@@ -95,8 +126,12 @@ def test_every_bad_feature_is_reported_and_nothing_is_imported() -> None:
 @pytest.mark.django_db
 def test_overlap_with_a_stored_grid_is_caught() -> None:
     import_map(good_map())
-    data = {"type": "FeatureCollection", "features": [
-        feature("grid", "331081001001009", square(0), parent="331081001001", police_zone="331081001J01")]}
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            feature("grid", "331081001001009", square(0), parent="331081001001", police_zone="331081001J01")
+        ],
+    }
     report = import_map(data)
     assert not report.ok and "331081001001001" in " ".join(report.failures()[0]["errors"])
 

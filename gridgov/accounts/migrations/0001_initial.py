@@ -2,65 +2,154 @@
 
 import django.contrib.auth.validators
 import django.utils.timezone
-import gridgov.accounts.models.user
 from django.db import migrations, models
+
+import gridgov.accounts.models.user
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=100, verbose_name='name')),
-                ('key_digest', models.CharField(max_length=64, unique=True)),
-                ('key_hint', models.CharField(max_length=12, verbose_name='key starts with')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='expires')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='last used')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=100, verbose_name="name")),
+                ("key_digest", models.CharField(max_length=64, unique=True)),
+                ("key_hint", models.CharField(max_length=12, verbose_name="key starts with")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
+                ),
+                ("expires_at", models.DateTimeField(blank=True, null=True, verbose_name="expires")),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="revoked")),
+                ("last_used_at", models.DateTimeField(blank=True, null=True, verbose_name="last used")),
             ],
             options={
-                'verbose_name': 'API token',
-                'verbose_name_plural': 'API tokens',
-                'ordering': ['-created_at'],
+                "verbose_name": "API token",
+                "verbose_name_plural": "API tokens",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('full_name', models.CharField(blank=True, max_length=60, verbose_name='full name')),
-                ('role', models.CharField(choices=[('grid_worker', 'grid worker'), ('grid_leader', 'grid leader'), ('officer', 'community police officer'), ('cadre', 'village or community cadre'), ('department', 'department officer'), ('mediator', 'mediator'), ('operator', 'command-centre operator'), ('leader', 'sub-district leader'), ('admin', 'administrator')], default='grid_worker', max_length=20, verbose_name='role')),
-                ('work_phone', models.CharField(blank=True, max_length=20, verbose_name='work phone')),
-                ('scope_kind', models.CharField(choices=[('grids', 'grids'), ('police_zones', 'police zones'), ('village', 'a village or community'), ('sub_district', 'a sub-district'), ('all', 'everything')], default='grids', max_length=20, verbose_name='scope')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined"),
+                ),
+                ("full_name", models.CharField(blank=True, max_length=60, verbose_name="full name")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("grid_worker", "grid worker"),
+                            ("grid_leader", "grid leader"),
+                            ("officer", "community police officer"),
+                            ("cadre", "village or community cadre"),
+                            ("department", "department officer"),
+                            ("mediator", "mediator"),
+                            ("operator", "command-centre operator"),
+                            ("leader", "sub-district leader"),
+                            ("admin", "administrator"),
+                        ],
+                        default="grid_worker",
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("work_phone", models.CharField(blank=True, max_length=20, verbose_name="work phone")),
+                (
+                    "scope_kind",
+                    models.CharField(
+                        choices=[
+                            ("grids", "grids"),
+                            ("police_zones", "police zones"),
+                            ("village", "a village or community"),
+                            ("sub_district", "a sub-district"),
+                            ("all", "everything"),
+                        ],
+                        default="grids",
+                        max_length=20,
+                        verbose_name="scope",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'account',
-                'verbose_name_plural': 'accounts',
-                'abstract': False,
-                'swappable': 'AUTH_USER_MODEL',
+                "verbose_name": "account",
+                "verbose_name_plural": "accounts",
+                "abstract": False,
+                "swappable": "AUTH_USER_MODEL",
             },
             managers=[
-                ('objects', gridgov.accounts.models.user.GridgovUserManager()),
+                ("objects", gridgov.accounts.models.user.GridgovUserManager()),
             ],
         ),
     ]

@@ -6,44 +6,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('geo', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("geo", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='scope_grids',
-            field=models.ManyToManyField(blank=True, related_name='+', to='geo.grid', verbose_name='grids in scope'),
+            model_name="user",
+            name="scope_grids",
+            field=models.ManyToManyField(
+                blank=True, related_name="+", to="geo.grid", verbose_name="grids in scope"
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='scope_police_zones',
-            field=models.ManyToManyField(blank=True, related_name='+', to='geo.policezone', verbose_name='police zones in scope'),
+            model_name="user",
+            name="scope_police_zones",
+            field=models.ManyToManyField(
+                blank=True, related_name="+", to="geo.policezone", verbose_name="police zones in scope"
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='scope_sub_district',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.subdistrict', verbose_name='sub-district in scope'),
+            model_name="user",
+            name="scope_sub_district",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="geo.subdistrict",
+                verbose_name="sub-district in scope",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='scope_village',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.village', verbose_name='village in scope'),
+            model_name="user",
+            name="scope_village",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="geo.village",
+                verbose_name="village in scope",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='user_permissions',
-            field=models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions'),
+            model_name="user",
+            name="user_permissions",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Specific permissions for this user.",
+                related_name="user_set",
+                related_query_name="user",
+                to="auth.permission",
+                verbose_name="user permissions",
+            ),
         ),
         migrations.AddField(
-            model_name='apitoken',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='account'),
+            model_name="apitoken",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="api_tokens",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="account",
+            ),
         ),
     ]

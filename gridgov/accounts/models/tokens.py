@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.models import AuditedModel
+
+if TYPE_CHECKING:
+    from gridgov.accounts.models.user import User
 
 PREFIX = "ggv_"
 
@@ -25,7 +28,10 @@ class ApiToken(AuditedModel):
     audit_redacted: ClassVar[frozenset[str]] = frozenset({"key_digest"})
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("account")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("account"),
     )
     name = models.CharField(_("name"), max_length=100, blank=True)
     key_digest = models.CharField(max_length=64, unique=True)
@@ -44,7 +50,7 @@ class ApiToken(AuditedModel):
         return f"{self.key_hint}… ({self.user_id})"
 
     @classmethod
-    def issue(cls, user: models.Model, name: str = "") -> tuple[ApiToken, str]:
+    def issue(cls, user: User, name: str = "") -> tuple[ApiToken, str]:
         """Create a token; the raw key is returned once and never stored."""
         raw = PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, key_digest=digest(raw), key_hint=raw[:10])

@@ -36,23 +36,35 @@ class User(AuditedModel, AbstractUser):
     full_name = models.CharField(_("full name"), max_length=60, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.GRID_WORKER)
     work_phone = models.CharField(_("work phone"), max_length=20, blank=True)
-    scope_kind = models.CharField(_("scope"), max_length=20, choices=ScopeKind.choices, default=ScopeKind.GRIDS)
-    scope_grids = models.ManyToManyField("geo.Grid", blank=True, related_name="+", verbose_name=_("grids in scope"))
+    scope_kind = models.CharField(
+        _("scope"), max_length=20, choices=ScopeKind.choices, default=ScopeKind.GRIDS
+    )
+    scope_grids = models.ManyToManyField(
+        "geo.Grid", blank=True, related_name="+", verbose_name=_("grids in scope")
+    )
     scope_police_zones = models.ManyToManyField(
         "geo.PoliceZone", blank=True, related_name="+", verbose_name=_("police zones in scope")
     )
     scope_village = models.ForeignKey(
-        "geo.Village", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "geo.Village",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("village in scope"),
     )
     scope_sub_district = models.ForeignKey(
-        "geo.SubDistrict", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "geo.SubDistrict",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("sub-district in scope"),
     )
 
-    objects = GridgovUserManager()  # type: ignore[assignment]
+    objects: ClassVar[GridgovUserManager] = GridgovUserManager()  # type: ignore[assignment]
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
         swappable = "AUTH_USER_MODEL"

@@ -4,54 +4,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditAnchor',
+            name="AuditAnchor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_seq', models.BigIntegerField(default=0)),
-                ('last_hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
-                ('pruned_through_seq', models.BigIntegerField(default=0)),
-                ('pruned_hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_seq", models.BigIntegerField(default=0)),
+                (
+                    "last_hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
+                ("pruned_through_seq", models.BigIntegerField(default=0)),
+                (
+                    "pruned_hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit chain anchor',
-                'default_permissions': (),
+                "verbose_name": "audit chain anchor",
+                "default_permissions": (),
             },
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='time')),
-                ('actor_id', models.BigIntegerField(blank=True, null=True, verbose_name='actor id')),
-                ('actor_name', models.CharField(max_length=150, verbose_name='actor')),
-                ('role', models.CharField(blank=True, max_length=40, verbose_name='role')),
-                ('source', models.CharField(max_length=20, verbose_name='source')),
-                ('request_id', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='request id')),
-                ('ip', models.CharField(blank=True, max_length=64, verbose_name='IP address')),
-                ('action', models.CharField(choices=[('create', 'create'), ('update', 'update'), ('delete', 'delete'), ('view', 'view personal data'), ('login', 'log in'), ('login_failed', 'failed log-in'), ('logout', 'log out'), ('export', 'export'), ('command', 'command')], max_length=20, verbose_name='action')),
-                ('object_type', models.CharField(blank=True, max_length=100, verbose_name='object type')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='object id')),
-                ('object_repr', models.CharField(blank=True, max_length=200, verbose_name='object')),
-                ('changes', models.TextField(blank=True, verbose_name='changes')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='reason')),
-                ('content_hash', models.CharField(max_length=64)),
-                ('seq', models.BigIntegerField(blank=True, null=True, unique=True)),
-                ('chain_hash', models.CharField(blank=True, max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, verbose_name="time")),
+                ("actor_id", models.BigIntegerField(blank=True, null=True, verbose_name="actor id")),
+                ("actor_name", models.CharField(max_length=150, verbose_name="actor")),
+                ("role", models.CharField(blank=True, max_length=40, verbose_name="role")),
+                ("source", models.CharField(max_length=20, verbose_name="source")),
+                (
+                    "request_id",
+                    models.CharField(blank=True, db_index=True, max_length=64, verbose_name="request id"),
+                ),
+                ("ip", models.CharField(blank=True, max_length=64, verbose_name="IP address")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "create"),
+                            ("update", "update"),
+                            ("delete", "delete"),
+                            ("view", "view personal data"),
+                            ("login", "log in"),
+                            ("login_failed", "failed log-in"),
+                            ("logout", "log out"),
+                            ("export", "export"),
+                            ("command", "command"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                ("object_type", models.CharField(blank=True, max_length=100, verbose_name="object type")),
+                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="object id")),
+                ("object_repr", models.CharField(blank=True, max_length=200, verbose_name="object")),
+                ("changes", models.TextField(blank=True, verbose_name="changes")),
+                ("reason", models.CharField(blank=True, max_length=500, verbose_name="reason")),
+                ("content_hash", models.CharField(max_length=64)),
+                ("seq", models.BigIntegerField(blank=True, null=True, unique=True)),
+                ("chain_hash", models.CharField(blank=True, max_length=64)),
             ],
             options={
-                'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit trail',
-                'ordering': ['-id'],
-                'default_permissions': ('view',),
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='core_audite_object__83eb8a_idx'), models.Index(fields=['actor_id', 'at'], name='core_audite_actor_i_a84a2d_idx')],
+                "verbose_name": "audit entry",
+                "verbose_name_plural": "audit trail",
+                "ordering": ["-id"],
+                "default_permissions": ("view",),
+                "indexes": [
+                    models.Index(fields=["object_type", "object_id"], name="core_audite_object__83eb8a_idx"),
+                    models.Index(fields=["actor_id", "at"], name="core_audite_actor_i_a84a2d_idx"),
+                ],
             },
         ),
     ]

@@ -21,8 +21,11 @@ if TYPE_CHECKING:
 class ScopedUser(Protocol):
     """What restrict() needs of a user; gridgov.accounts.User provides it."""
 
-    is_authenticated: bool
-    is_active: bool
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    @property
+    def is_active(self) -> bool: ...
 
     def has_perm(self, perm: str, obj: Any = None) -> bool: ...
 
@@ -63,9 +66,7 @@ class AuditedQuerySet(RestrictedQuerySet):
             count = super().update(**kwargs)
             if before:
                 after_rows = self.model._default_manager.filter(pk__in=list(before))
-                audit.record_changes(
-                    [(row, before[row.pk], audit.snapshot(row)) for row in after_rows]
-                )
+                audit.record_changes([(row, before[row.pk], audit.snapshot(row)) for row in after_rows])
         return count
 
     def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
@@ -76,7 +77,7 @@ class AuditedQuerySet(RestrictedQuerySet):
             audit.record_creates(created)
         return created
 
-    def bulk_update(self, objs: Iterable[Any], fields: Sequence[str], *args: Any, **kwargs: Any) -> int:
+    def bulk_update(self, objs: Iterable[Any], fields: Iterable[str], batch_size: int | None = None) -> int:
         from gridgov.core import audit
 
         objs = list(objs)
@@ -87,7 +88,7 @@ class AuditedQuerySet(RestrictedQuerySet):
             }
             token = _inside_bulk_update.set(True)
             try:
-                count = super().bulk_update(objs, fields, *args, **kwargs)
+                count = super().bulk_update(objs, fields, batch_size)
             finally:
                 _inside_bulk_update.reset(token)
             audit.record_changes([(o, stored.get(o.pk, {}), audit.snapshot(o)) for o in objs])
@@ -104,14 +105,6 @@ class AuditedModel(models.Model):
 
     class Meta:
         abstract = True
-
-    @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Self:
-        from gridgov.core import audit
-
-        instance = super().from_db(db, field_names, values)
-        instance._audit_before = audit.snapshot(instance)
-        return instance
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         from gridgov.core import audit
@@ -133,3 +126,11 @@ class AuditedModel(models.Model):
         # The post_delete receiver in gridgov.core.signals writes the entries, for cascades too.
         with transaction.atomic(using=kwargs.get("using")):
             return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Self:
+        from gridgov.core import audit
+
+        instance = super().from_db(db, field_names, values)
+        instance._audit_before = audit.snapshot(instance)
+        return instance

@@ -48,11 +48,17 @@ class Command(BaseCommand):
             elif action == "list":
                 for token in self._user(options["username"]).api_tokens.all():
                     state = "revoked" if token.revoked_at else ("active" if token.is_usable() else "expired")
-                    self.stdout.write(f"{token.key_hint}…  {state:8} {token.name}  created {token.created_at:%Y-%m-%d}")
+                    self.stdout.write(
+                        f"{token.key_hint}…  {state:8} {token.name}  created {token.created_at:%Y-%m-%d}"
+                    )
             else:
-                matches = list(ApiToken.objects.filter(key_hint__startswith=options["hint"][:10], revoked_at=None))
+                matches = list(
+                    ApiToken.objects.filter(key_hint__startswith=options["hint"][:10], revoked_at=None)
+                )
                 if len(matches) != 1:
-                    raise CommandError(f"{len(matches)} active tokens start with {options['hint']!r}; give more of the key")
+                    raise CommandError(
+                        f"{len(matches)} active tokens start with {options['hint']!r}; give more of the key"
+                    )
                 matches[0].revoked_at = timezone.now()
                 matches[0].save()
                 self.stdout.write(f"revoked {matches[0].key_hint}…")

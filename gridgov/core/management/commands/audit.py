@@ -34,10 +34,15 @@ class Command(BaseCommand):
                     where = f"entry seq {result.first_bad_seq}"
                     if result.first_bad_id is not None:
                         where += f" (id {result.first_bad_id})"
-                    raise CommandError(f"audit chain BROKEN at {where}: {result.problem}; "
-                                       f"{result.checked} entries before it are intact")
-                self.stdout.write(self.style.SUCCESS(
-                    f"audit chain intact: {result.checked} entries verified ({sealed} newly sealed)"))
+                    raise CommandError(
+                        f"audit chain BROKEN at {where}: {result.problem}; "
+                        f"{result.checked} entries before it are intact"
+                    )
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"audit chain intact: {result.checked} entries verified ({sealed} newly sealed)"
+                    )
+                )
             elif action == "prune":
                 try:
                     removed = audit.prune(options["older_than_days"])

@@ -9,8 +9,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connections
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
 
 from gridgov.core.checks import production_problems
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         worker = None
         if options["with_worker"]:
-            worker = subprocess.Popen([sys.executable, "-m", "gridgov.cli", "worker"])  # noqa: S603
+            worker = subprocess.Popen([sys.executable, "-m", "gridgov.cli", "worker"])
         from gunicorn.app.base import BaseApplication
 
         from gridgov.wsgi import application
@@ -52,7 +52,9 @@ class Command(BaseCommand):
                 return application
 
         connections.close_all()  # the workers are forked: none may inherit the master's connection
-        self.stdout.write(f"gridgov at http://{options['host']}:{options['port']}/ ({options['workers']} workers)")
+        self.stdout.write(
+            f"gridgov at http://{options['host']}:{options['port']}/ ({options['workers']} workers)"
+        )
         try:
             Gunicorn().run()
         finally:

@@ -40,7 +40,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         child = None
         if not options["no_queue"]:
-            child = subprocess.Popen([sys.executable, "-m", "gridgov.cli", "db_worker", "--interval", "1"])  # noqa: S603
+            child = subprocess.Popen([sys.executable, "-m", "gridgov.cli", "db_worker", "--interval", "1"])
         last_run: dict[str, float] = {}
         self.stdout.write("gridgov worker running")
         try:
