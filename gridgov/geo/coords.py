@@ -330,7 +330,9 @@ def convert_geojson(geometry: dict[str, Any], src: CRS, dst: CRS) -> dict[str, A
     if src == dst:
         return copy.deepcopy(geometry)
     gtype = geometry.get("type")
-    rest = {k: copy.deepcopy(v) for k, v in geometry.items() if k not in ("coordinates", "geometries", "bbox")}
+    rest = {
+        k: copy.deepcopy(v) for k, v in geometry.items() if k not in ("coordinates", "geometries", "bbox")
+    }
     if gtype == "GeometryCollection":
         return {**rest, "geometries": [convert_geojson(g, src, dst) for g in geometry["geometries"]]}
     if not isinstance(gtype, str) or gtype not in _DEPTH:
@@ -341,7 +343,5 @@ def convert_geojson(geometry: dict[str, Any], src: CRS, dst: CRS) -> dict[str, A
     # One vectorised call for all vertices: per-vertex scalar calls would dominate for big polygons.
     xy = np.array([(p[0], p[1]) for p in positions], dtype=np.float64).reshape(-1, 2)
     lng, lat = convert_array(xy[:, 0], xy[:, 1], src, dst)
-    converted = (
-        [x, y, *p[2:]] for x, y, p in zip(lng.tolist(), lat.tolist(), positions, strict=True)
-    )
+    converted = ([x, y, *p[2:]] for x, y, p in zip(lng.tolist(), lat.tolist(), positions, strict=True))
     return {**rest, "coordinates": _rebuild(geometry["coordinates"], depth, converted)}

@@ -16,7 +16,9 @@ X0, Y0, D = 121.35, 28.35, 0.01
 
 def _tiling_3x3() -> list[Polygon]:
     """Row-major 3x3 squares; position k is column k % 3, row k // 3."""
-    return [box(X0 + c * D, Y0 + r * D, X0 + (c + 1) * D, Y0 + (r + 1) * D) for r in range(3) for c in range(3)]
+    return [
+        box(X0 + c * D, Y0 + r * D, X0 + (c + 1) * D, Y0 + (r + 1) * D) for r in range(3) for c in range(3)
+    ]
 
 
 IDS = [101, 102, 103, 104, 105, 106, 107, 108, 109]
