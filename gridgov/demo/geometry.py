@@ -15,8 +15,9 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
-# shapely ships no type information; this alias only documents intent.
+# shapely ships no type information; these aliases only document intent.
 Geometry = Any
+Geometries = Sequence[Geometry] | NDArray[np.object_]
 
 # 7 decimals of a degree (~1 cm) is the precision of every published coordinate.
 GRID_SIZE = 1e-7
@@ -35,12 +36,13 @@ class LocalProjection:
     def km_per_deg_lng(self) -> float:
         return KM_PER_DEG_LNG_EQUATOR * math.cos(math.radians(self.lat0))
 
-    def to_degrees(self, geoms: Sequence[Geometry]) -> NDArray[np.object_]:
+    def to_degrees(self, geoms: Geometries) -> NDArray[np.object_]:
         scale = np.array([1.0 / self.km_per_deg_lng, 1.0 / KM_PER_DEG_LAT])
         offset = np.array([self.lng0, self.lat0])
 
         def shift(xy: NDArray[np.float64]) -> NDArray[np.float64]:
-            return xy * scale + offset
+            out: NDArray[np.float64] = xy * scale + offset
+            return out
 
         return shapely.transform(np.asarray(geoms, dtype=object), shift)  # type: ignore[no-any-return]
 
@@ -97,7 +99,7 @@ def _part_key(part: Geometry) -> tuple[float, float, float]:
 
 
 def merge_fragments(
-    cells: Sequence[Geometry],
+    cells: Geometries,
     *,
     groups: Sequence[int] | None = None,
     grid_size: float | None = None,
@@ -132,9 +134,7 @@ def merge_fragments(
     raise RuntimeError("could not merge cell fragments")
 
 
-def lloyd_cells(
-    region: Geometry, n: int, rng: np.random.Generator, *, iterations: int = 2
-) -> list[Geometry]:
+def lloyd_cells(region: Geometry, n: int, rng: np.random.Generator, *, iterations: int = 2) -> list[Geometry]:
     """Partition `region` into `n` connected cells; a few Lloyd steps even out their sizes
     while leaving enough irregularity to look surveyed rather than drawn."""
     if n == 1:
@@ -169,7 +169,7 @@ def apportion(weights: Sequence[float], total: int, minimum: int) -> list[int]:
     return counts
 
 
-def snap_coverage(pieces: Sequence[Geometry], grid_size: float = GRID_SIZE) -> list[Geometry]:
+def snap_coverage(pieces: Geometries, grid_size: float = GRID_SIZE) -> list[Geometry]:
     """Snap near-tiling polygons to a shared precision grid so they tile exactly.
 
     Rounding each polygon on its own would move a vertex on one side of a shared edge but not
@@ -201,15 +201,13 @@ def snap_coverage(pieces: Sequence[Geometry], grid_size: float = GRID_SIZE) -> l
     return out
 
 
-def adjacency(geoms: Sequence[Geometry]) -> list[list[int]]:
+def adjacency(geoms: Geometries) -> list[list[int]]:
     """Neighbours sharing an edge (not just a corner) with each geometry, sorted."""
     arr = np.asarray(geoms, dtype=object)
     left, right = shapely.STRtree(arr).query(arr, predicate="intersects")
     keep = left < right
     left, right = left[keep], right[keep]
-    shared = shapely.length(
-        shapely.intersection(shapely.boundary(arr[left]), shapely.boundary(arr[right]))
-    )
+    shared = shapely.length(shapely.intersection(shapely.boundary(arr[left]), shapely.boundary(arr[right])))
     neighbours: list[list[int]] = [[] for _ in range(len(arr))]
     for a, b, length in zip(left.tolist(), right.tolist(), shared.tolist(), strict=True):
         if length > 0.0:

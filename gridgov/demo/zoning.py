@@ -102,19 +102,65 @@ def grow_zones(
     for i in range(n):
         if zone[i] == -1:
             zone[i] = int(np.argmin(np.linalg.norm(centres - points[i], axis=1)))
+    _smooth(zone, neighbours, k)
     return zone
+
+
+def _connected_without(members: set[int], removed: int, neighbours: Sequence[Sequence[int]]) -> bool:
+    rest = members - {removed}
+    if not rest:
+        return False
+    start = min(rest)
+    seen, stack = {start}, [start]
+    while stack:
+        for j in neighbours[stack.pop()]:
+            if j in rest and j not in seen:
+                seen.add(j)
+                stack.append(j)
+    return len(seen) == len(rest)
+
+
+def _smooth(zone: list[int], neighbours: Sequence[Sequence[int]], k: int) -> None:
+    """Hand a grid to the neighbouring zone that surrounds it more than its own does.
+
+    Greedy growth leaves thin tails where a zone was hemmed in; a few majority passes remove
+    them while keeping every zone connected and within ±40 % of the average size.
+    """
+    n = len(zone)
+    low, high = 0.6 * n / k, 1.4 * n / k
+    members = [{i for i in range(n) if zone[i] == z} for z in range(k)]
+    for _ in range(4):
+        moved = False
+        for i in range(n):
+            own = zone[i]
+            around = Counter(zone[j] for j in neighbours[i])
+            best = min(around, key=lambda z: (-around[z], z))
+            if (
+                best != own
+                and around[best] > around[own] + 1
+                and len(members[own]) - 1 >= low
+                and len(members[best]) + 1 <= high
+                and _connected_without(members[own], i, neighbours)
+            ):
+                members[own].discard(i)
+                members[best].add(i)
+                zone[i] = best
+                moved = True
+        if not moved:
+            return
 
 
 def zone_names(town_short: str, village_stems_per_zone: Sequence[Sequence[str]]) -> list[str]:
     """Name each zone after the village it mostly covers (东辉警务区), as police stations do;
-    when that landmark is taken, fall back to the ordinal form (太平第三警务区)."""
+    when no village holds a third of the zone or that name is taken, fall back to the ordinal
+    form (太平第三警务区)."""
     used: set[str] = set()
     names: list[str] = []
     for number, stems in enumerate(village_stems_per_zone, start=1):
         ranked = sorted(Counter(stems).items(), key=lambda item: (-item[1], item[0]))
         name = ""
         for stem, count in ranked:
-            if f"{stem}警务区" not in used and count * 2 >= len(stems):
+            if f"{stem}警务区" not in used and count * 3 >= len(stems):
                 name = f"{stem}警务区"
                 break
         if not name:

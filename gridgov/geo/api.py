@@ -61,8 +61,12 @@ def _bbox(raw: str | None) -> tuple[float, float, float, float] | None:
     except ValueError:
         parts = []
     if len(parts) != 4 or parts[0] > parts[2] or parts[1] > parts[3]:
-        raise ApiError(400, "invalid", _("bbox must be four numbers: min_lng,min_lat,max_lng,max_lat."),
-                       {"bbox": [_("Expected min_lng,min_lat,max_lng,max_lat.")]})
+        raise ApiError(
+            400,
+            "invalid",
+            _("bbox must be four numbers: min_lng,min_lat,max_lng,max_lat."),
+            {"bbox": [_("Expected min_lng,min_lat,max_lng,max_lat.")]},
+        )
     return parts[0], parts[1], parts[2], parts[3]
 
 
@@ -79,10 +83,19 @@ def _layer(request: HttpRequest, layer: str, query: LayerQuery) -> HttpResponse:
         geometry = json.loads(area.boundary)
         if crs != "wgs84":
             geometry = convert_geojson(geometry, "wgs84", crs)
-        features.append({"type": "Feature", "id": area.code, "geometry": geometry,
-                         "properties": cards.layer_properties(area)})
-    body = json.dumps({"type": "FeatureCollection", "crs_name": crs, "features": features},
-                      ensure_ascii=False, separators=(",", ":"))
+        features.append(
+            {
+                "type": "Feature",
+                "id": area.code,
+                "geometry": geometry,
+                "properties": cards.layer_properties(area),
+            }
+        )
+    body = json.dumps(
+        {"type": "FeatureCollection", "crs_name": crs, "features": features},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     return HttpResponse(body, content_type="application/geo+json; charset=utf-8")
 
 

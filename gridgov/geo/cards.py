@@ -49,8 +49,12 @@ def layer_queryset(qs: QuerySet[Any]) -> QuerySet[Any]:
 def layer_properties(area: Model) -> dict[str, Any]:
     props: dict[str, Any] = {"code": area.code, "name": area.name}  # type: ignore[attr-defined]
     if isinstance(area, Grid):
-        props.update(village=area.village.name, village_code=area.village.code,
-                     police_zone=area.police_zone.name, police_zone_code=area.police_zone.code)
+        props.update(
+            village=area.village.name,
+            village_code=area.village.code,
+            police_zone=area.police_zone.name,
+            police_zone_code=area.police_zone.code,
+        )
     elif isinstance(area, Village):
         props.update(kind=area.kind, sub_district=area.sub_district.name)
     elif isinstance(area, PoliceZone):

@@ -29,7 +29,11 @@ def _spec() -> MapSpec:
         [AreaSpec("village", "331081001001", "东辉社区", "331081001", SQUARE, "community")],
         [
             AreaSpec(
-                "grid", "331081001001001", "东辉社区第一网格", "331081001001", SQUARE,
+                "grid",
+                "331081001001001",
+                "东辉社区第一网格",
+                "331081001001",
+                SQUARE,
                 police_zone="331081001J01",
             )
         ],
@@ -88,14 +92,26 @@ def test_reading_order_rows_north_to_south_then_west_to_east() -> None:
 
 def test_chinese_numbers() -> None:
     assert [chinese_number(n) for n in (1, 10, 14, 20, 35, 100, 105, 110)] == [
-        "一", "十", "十四", "二十", "三十五", "一百", "一百零五", "一百一十",
+        "一",
+        "十",
+        "十四",
+        "二十",
+        "三十五",
+        "一百",
+        "一百零五",
+        "一百一十",
     ]
 
 
 def test_zone_names_use_landmarks_then_ordinals() -> None:
     names = zone_names(
         "太平",
-        [["东辉", "东辉", "西园"], ["东辉", "东辉"], ["肖泉", "肖泉", "三星", "上保"], ["上保", "下保", "三星", "塘岙"]],
+        [
+            ["东辉", "东辉", "西园"],
+            ["东辉", "东辉"],
+            ["肖泉", "肖泉", "三星", "上保"],
+            ["上保", "下保", "三星", "塘岙"],
+        ],
     )
     assert names == ["东辉警务区", "太平第二警务区", "肖泉警务区", "太平第四警务区"]
 

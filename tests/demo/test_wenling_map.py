@@ -4,6 +4,7 @@ import json
 import re
 import time
 from collections import defaultdict
+from typing import Any
 
 import numpy as np
 import pytest
@@ -27,11 +28,11 @@ def spec() -> MapSpec:
     return result
 
 
-def shapes_of(areas: list[AreaSpec]) -> dict[str, object]:
+def shapes_of(areas: list[AreaSpec]) -> dict[str, Any]:
     return {a.code: shape(a.boundary) for a in areas}
 
 
-def assert_no_overlaps(geoms: list[object]) -> None:
+def assert_no_overlaps(geoms: list[Any]) -> None:
     arr = np.array(geoms, dtype=object)
     left, right = shapely.STRtree(arr).query(arr, predicate="intersects")
     keep = left < right
@@ -55,8 +56,8 @@ def assert_exact_hierarchy(spec: MapSpec) -> None:
     for level in (subs, villages, grids):
         assert_no_overlaps(list(level.values()))
 
-    grids_by_village: dict[str, list[object]] = defaultdict(list)
-    grids_by_zone: dict[str, list[object]] = defaultdict(list)
+    grids_by_village: dict[str, list[Any]] = defaultdict(list)
+    grids_by_zone: dict[str, list[Any]] = defaultdict(list)
     for grid in spec.by_level("grid"):
         geom, village = grids[grid.code], villages[grid.parent or ""]
         assert geom.difference(village).area < OVERLAP_TOLERANCE
@@ -69,7 +70,7 @@ def assert_exact_hierarchy(spec: MapSpec) -> None:
         union = shapely.union_all(grids_by_zone[code])
         assert union.symmetric_difference(zone).area < 1e-9 * zone.area
         assert zone.geom_type == "Polygon", f"police zone {code} is not contiguous"
-    villages_by_sub: dict[str, list[object]] = defaultdict(list)
+    villages_by_sub: dict[str, list[Any]] = defaultdict(list)
     for village in spec.by_level("village"):
         villages_by_sub[village.parent or ""].append(villages[village.code])
     for code, sub in subs.items():

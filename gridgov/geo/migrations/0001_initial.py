@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,106 +15,245 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='MapVersion',
+            name="MapVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.BigIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.BigIntegerField(default=0)),
             ],
             options={
-                'default_permissions': (),
+                "default_permissions": (),
             },
         ),
         migrations.CreateModel(
-            name='SubDistrict',
+            name="SubDistrict",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('boundary', models.TextField(verbose_name='boundary (GeoJSON, WGS-84)')),
-                ('min_lng', models.FloatField(default=0)),
-                ('min_lat', models.FloatField(default=0)),
-                ('max_lng', models.FloatField(default=0)),
-                ('max_lat', models.FloatField(default=0)),
-                ('label_lng', models.FloatField(default=0)),
-                ('label_lat', models.FloatField(default=0)),
-                ('code', models.CharField(max_length=9, unique=True, validators=[django.core.validators.RegexValidator('^\\d{9}$', 'A sub-district code is 9 digits.')], verbose_name='code')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("boundary", models.TextField(verbose_name="boundary (GeoJSON, WGS-84)")),
+                ("min_lng", models.FloatField(default=0)),
+                ("min_lat", models.FloatField(default=0)),
+                ("max_lng", models.FloatField(default=0)),
+                ("max_lat", models.FloatField(default=0)),
+                ("label_lng", models.FloatField(default=0)),
+                ("label_lat", models.FloatField(default=0)),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=9,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{9}$", "A sub-district code is 9 digits."
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sub-district',
-                'verbose_name_plural': 'sub-districts',
-                'ordering': ['code'],
-                'abstract': False,
+                "verbose_name": "sub-district",
+                "verbose_name_plural": "sub-districts",
+                "ordering": ["code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='PoliceZone',
+            name="PoliceZone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('boundary', models.TextField(verbose_name='boundary (GeoJSON, WGS-84)')),
-                ('min_lng', models.FloatField(default=0)),
-                ('min_lat', models.FloatField(default=0)),
-                ('max_lng', models.FloatField(default=0)),
-                ('max_lat', models.FloatField(default=0)),
-                ('label_lng', models.FloatField(default=0)),
-                ('label_lat', models.FloatField(default=0)),
-                ('code', models.CharField(max_length=12, unique=True, validators=[django.core.validators.RegexValidator('^\\d{9}J\\d{2}$', 'A police zone code is 9 digits, J and 2 digits.')], verbose_name='code')),
-                ('officer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='police_zones_led', to=settings.AUTH_USER_MODEL, verbose_name='community police officer')),
-                ('sub_district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='police_zones', to='geo.subdistrict', verbose_name='sub-district')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("boundary", models.TextField(verbose_name="boundary (GeoJSON, WGS-84)")),
+                ("min_lng", models.FloatField(default=0)),
+                ("min_lat", models.FloatField(default=0)),
+                ("max_lng", models.FloatField(default=0)),
+                ("max_lat", models.FloatField(default=0)),
+                ("label_lng", models.FloatField(default=0)),
+                ("label_lat", models.FloatField(default=0)),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=12,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{9}J\\d{2}$", "A police zone code is 9 digits, J and 2 digits."
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="police_zones_led",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="community police officer",
+                    ),
+                ),
+                (
+                    "sub_district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="police_zones",
+                        to="geo.subdistrict",
+                        verbose_name="sub-district",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'police zone',
-                'verbose_name_plural': 'police zones',
-                'ordering': ['code'],
-                'abstract': False,
+                "verbose_name": "police zone",
+                "verbose_name_plural": "police zones",
+                "ordering": ["code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Village',
+            name="Village",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('boundary', models.TextField(verbose_name='boundary (GeoJSON, WGS-84)')),
-                ('min_lng', models.FloatField(default=0)),
-                ('min_lat', models.FloatField(default=0)),
-                ('max_lng', models.FloatField(default=0)),
-                ('max_lat', models.FloatField(default=0)),
-                ('label_lng', models.FloatField(default=0)),
-                ('label_lat', models.FloatField(default=0)),
-                ('code', models.CharField(max_length=12, unique=True, validators=[django.core.validators.RegexValidator('^\\d{12}$', 'A village or community code is 12 digits.')], verbose_name='code')),
-                ('kind', models.CharField(choices=[('village', 'village'), ('community', 'community')], default='village', max_length=10, verbose_name='kind')),
-                ('sub_district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='villages', to='geo.subdistrict', verbose_name='sub-district')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("boundary", models.TextField(verbose_name="boundary (GeoJSON, WGS-84)")),
+                ("min_lng", models.FloatField(default=0)),
+                ("min_lat", models.FloatField(default=0)),
+                ("max_lng", models.FloatField(default=0)),
+                ("max_lat", models.FloatField(default=0)),
+                ("label_lng", models.FloatField(default=0)),
+                ("label_lat", models.FloatField(default=0)),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=12,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{12}$", "A village or community code is 12 digits."
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("village", "village"), ("community", "community")],
+                        default="village",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "sub_district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="villages",
+                        to="geo.subdistrict",
+                        verbose_name="sub-district",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'village or community',
-                'verbose_name_plural': 'villages and communities',
-                'ordering': ['code'],
-                'abstract': False,
+                "verbose_name": "village or community",
+                "verbose_name_plural": "villages and communities",
+                "ordering": ["code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Grid',
+            name="Grid",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('boundary', models.TextField(verbose_name='boundary (GeoJSON, WGS-84)')),
-                ('min_lng', models.FloatField(default=0)),
-                ('min_lat', models.FloatField(default=0)),
-                ('max_lng', models.FloatField(default=0)),
-                ('max_lat', models.FloatField(default=0)),
-                ('label_lng', models.FloatField(default=0)),
-                ('label_lat', models.FloatField(default=0)),
-                ('code', models.CharField(max_length=15, unique=True, validators=[django.core.validators.RegexValidator('^\\d{15}$', 'A grid code is 15 digits.')], verbose_name='code')),
-                ('leader', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='grids_led', to=settings.AUTH_USER_MODEL, verbose_name='grid leader')),
-                ('workers', models.ManyToManyField(blank=True, related_name='grids_worked', to=settings.AUTH_USER_MODEL, verbose_name='grid workers')),
-                ('police_zone', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grids', to='geo.policezone', verbose_name='police zone')),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grids', to='geo.village', verbose_name='village or community')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("boundary", models.TextField(verbose_name="boundary (GeoJSON, WGS-84)")),
+                ("min_lng", models.FloatField(default=0)),
+                ("min_lat", models.FloatField(default=0)),
+                ("max_lng", models.FloatField(default=0)),
+                ("max_lat", models.FloatField(default=0)),
+                ("label_lng", models.FloatField(default=0)),
+                ("label_lat", models.FloatField(default=0)),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=15,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator("^\\d{15}$", "A grid code is 15 digits.")
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "leader",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="grids_led",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="grid leader",
+                    ),
+                ),
+                (
+                    "workers",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="grids_worked",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="grid workers",
+                    ),
+                ),
+                (
+                    "police_zone",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grids",
+                        to="geo.policezone",
+                        verbose_name="police zone",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grids",
+                        to="geo.village",
+                        verbose_name="village or community",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'grid',
-                'verbose_name_plural': 'grids',
-                'ordering': ['code'],
-                'abstract': False,
-                'indexes': [models.Index(fields=['min_lng', 'min_lat'], name='geo_grid_min_lng_925cb6_idx')],
+                "verbose_name": "grid",
+                "verbose_name_plural": "grids",
+                "ordering": ["code"],
+                "abstract": False,
+                "indexes": [models.Index(fields=["min_lng", "min_lat"], name="geo_grid_min_lng_925cb6_idx")],
             },
         ),
     ]

@@ -34,8 +34,12 @@ class Command(BaseCommand):
         if not report.ok:
             for failure in report.failures():
                 for message in failure["errors"]:
-                    self.stderr.write(f"feature {failure['feature']} {failure['level']} {failure['code']}: {message}")
+                    self.stderr.write(
+                        f"feature {failure['feature']} {failure['level']} {failure['code']}: {message}"
+                    )
             raise CommandError(f"{len(report.failures())} features failed; nothing was imported")
-        summary = ", ".join(f"{level}: {report.created[level]} new, {report.updated[level]} updated"
-                            for level in report.created)
+        summary = ", ".join(
+            f"{level}: {report.created[level]} new, {report.updated[level]} updated"
+            for level in report.created
+        )
         self.stdout.write(self.style.SUCCESS(f"imported {path.name} — {summary}"))
