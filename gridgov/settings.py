@@ -21,7 +21,9 @@ GRIDGOV_ENV = env_choice("GRIDGOV_ENV", "development", ("development", "demo", "
 PRODUCTION = GRIDGOV_ENV == "production"
 
 DEBUG = env_bool("DEBUG", GRIDGOV_ENV == "development")
-SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else DEMO_SECRET_KEY)
+# Unset in production, Django would stop with a traceback before our check could say what is wrong.
+MISSING_SECRET = "missing-secret-key-set-SECRET_KEY"  # noqa: S105
+SECRET_KEY = env_str("SECRET_KEY", MISSING_SECRET if PRODUCTION else DEMO_SECRET_KEY)
 GRIDGOV_DATA_KEY = env_str("GRIDGOV_DATA_KEY", "" if PRODUCTION else DEMO_DATA_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
     "gridgov.accounts",
     "gridgov.web",
     "gridgov.demo",
+    "gridgov.bench",
 ]
 
 MIDDLEWARE = [
@@ -164,7 +167,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "gridgov.core.storage.StaticStorage"
             if GRIDGOV_ENV in {"production", "demo"}
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )

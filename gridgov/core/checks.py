@@ -12,7 +12,7 @@ def production_problems() -> list[str]:
     problems = []
     if settings.DEBUG:
         problems.append("DEBUG is on")
-    if not settings.SECRET_KEY or settings.SECRET_KEY == settings.DEMO_SECRET_KEY:
+    if settings.SECRET_KEY in {"", settings.MISSING_SECRET, settings.DEMO_SECRET_KEY}:
         problems.append("SECRET_KEY is missing or is the demo key")
     if len(settings.SECRET_KEY) < 40:
         problems.append("SECRET_KEY is shorter than 40 characters")

@@ -111,9 +111,11 @@ def load(
     with context.acting_as_system("cli", "cli:demo"), transaction.atomic():
         progress("map")
         load_map(spec)
-        accounts = 0
+        progress("staff")
         if with_staff:
-            progress("staff")
             rows = [(str(a.level), a.code, a.name, a.parent or "", a.police_zone or "") for a in spec.areas]
             accounts = load_staff(staff_for(rows) + OFFICE_STAFF, password)
+        else:
+            # Generated maps get only the administrator, enough to log in and measure.
+            accounts = load_staff(OFFICE_STAFF[:1], password)
     return DemoSummary(Grid.objects.count(), Village.objects.count(), PoliceZone.objects.count(), accounts)

@@ -47,6 +47,8 @@ class Command(BaseCommand):
                 # The path without its query string: searches may carry names or phone numbers.
                 self.cfg.set("access_log_format", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss')
                 self.cfg.set("proc_name", "gridgov")
+                # One shared control socket per user would clash between several gridgov servers.
+                self.cfg.set("control_socket_disable", True)
 
             def load(self) -> Any:
                 return application

@@ -1,0 +1,39 @@
+"""`gridgov bench [locate|api|memory …]`: print the figures and their baselines, save them as JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from gridgov.bench.runner import run
+
+PARTS = ["locate", "api", "memory"]
+
+
+class Command(BaseCommand):
+    help = "Run the benchmarks on scratch databases and print figures beside their baselines."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("parts", nargs="*", choices=[*PARTS, []], default=[])
+        parser.add_argument(
+            "--database-url",
+            default=None,
+            help="run the server benchmarks on this (empty, scratch) database; default SQLite",
+        )
+        parser.add_argument("--points", type=int, default=200_000)
+        parser.add_argument("--requests", type=int, default=2_000)
+        parser.add_argument("--output", type=Path, default=None, help="write the figures as JSON here")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        parts = options["parts"] or PARTS
+        report = run(
+            parts, options["database_url"], options["points"], options["requests"], self.stdout.write
+        )
+        output = options["output"] or Path(settings.VAR_DIR) / "bench" / "latest.json"
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+        self.stdout.write(f"figures saved to {output}")
