@@ -92,6 +92,7 @@ def _database(url: str) -> dict[str, Any]:
         raise EnvError(f"DATABASE_URL={url!r}: {error}") from None
     engine = config["ENGINE"]
     if engine == "django.db.backends.sqlite3":
+        config["ENGINE"] = "gridgov.core.sqlite"  # Django's, with a flush that respects the audit triggers
         config["CONN_MAX_AGE"] = 0
         # IMMEDIATE: a writer takes the lock when its transaction starts, so two writers never read
         # the same audit-chain head; WAL lets readers go on meanwhile.

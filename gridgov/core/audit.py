@@ -192,10 +192,10 @@ def record_event(action: str, subject: str, detail: dict[str, Any] | None = None
 
 def seal_pending(limit: int = 50_000) -> int:
     """Give unsealed entries their place in the chain, in one short transaction. Returns how many."""
+    # get_or_create settles a race between two first sealers; the row lock then orders all sealers.
+    AuditAnchor.objects.get_or_create(pk=1)
     with transaction.atomic():
-        anchor = AuditAnchor.objects.select_for_update().filter(pk=1).first()
-        if anchor is None:
-            anchor = AuditAnchor.objects.create(pk=1)
+        anchor = AuditAnchor.objects.select_for_update().get(pk=1)
         pending = list(
             AuditEntry.objects.filter(seq__isnull=True)
             .order_by("id")
