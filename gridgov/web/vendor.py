@@ -18,6 +18,12 @@ from django.core.files.storage import FileSystemStorage
 VENDOR_FILES: dict[str, str] = {
     "vendor/leaflet/leaflet.js": "leaflet/dist/leaflet.js",
     "vendor/leaflet/leaflet.css": "leaflet/dist/leaflet.css",
+    # leaflet.css refers to these by relative URL (the layer-control button, default markers).
+    "vendor/leaflet/images/layers.png": "leaflet/dist/images/layers.png",
+    "vendor/leaflet/images/layers-2x.png": "leaflet/dist/images/layers-2x.png",
+    "vendor/leaflet/images/marker-icon.png": "leaflet/dist/images/marker-icon.png",
+    "vendor/leaflet/images/marker-icon-2x.png": "leaflet/dist/images/marker-icon-2x.png",
+    "vendor/leaflet/images/marker-shadow.png": "leaflet/dist/images/marker-shadow.png",
     "vendor/bootstrap/bootstrap.min.css": "bootstrap/dist/css/bootstrap.min.css",
     "vendor/bootstrap/bootstrap.bundle.min.js": "bootstrap/dist/js/bootstrap.bundle.min.js",
     "vendor/htmx/htmx.min.js": "htmx.org/dist/htmx.min.js",
