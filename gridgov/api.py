@@ -12,7 +12,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from gridgov.core.auth import api_auth
-from gridgov.core.errors import ApiError, error_response
+from gridgov.core.errors import ApiError, Invalid, error_response
 
 api = NinjaAPI(
     title="gridgov API",
@@ -34,6 +34,11 @@ def _field_errors(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
 @api.exception_handler(ApiError)
 def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
     return error_response(exc.status, exc.code, exc.message, exc.fields)
+
+
+@api.exception_handler(Invalid)
+def _invalid(request: HttpRequest, exc: Invalid) -> HttpResponse:
+    return error_response(400, "invalid", exc.message, exc.fields)
 
 
 @api.exception_handler(NinjaValidationError)
@@ -64,9 +69,11 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register() -> None:
     from gridgov.accounts.api import router as accounts_router
     from gridgov.geo.api import router as geo_router
+    from gridgov.people.api import router as people_router
 
     api.add_router("/", geo_router)
     api.add_router("/", accounts_router)
+    api.add_router("/", people_router)
 
 
 _register()

@@ -15,7 +15,7 @@ VAR_DIR = Path(env_str("GRIDGOV_VAR_DIR", str(BASE_DIR / "var")))
 
 # Secrets that the demo and the test suite use. A production start refuses them (gridgov.core.checks).
 DEMO_SECRET_KEY = "gridgov-demo-secret-key-never-use-in-production-0000"  # noqa: S105 (public by design)
-DEMO_DATA_KEY = "demo1:ZGVtby1kYXRhLWtleS1ub3QtZm9yLXByb2R1Y3Rpb24hIQ=="
+DEMO_DATA_KEY = "demo1:Z3JpZGdvdi1kZW1vLWRhdGEta2V5LW5vdC1zZWNyZXQ="
 
 GRIDGOV_ENV = env_choice("GRIDGOV_ENV", "development", ("development", "demo", "test", "production"))
 PRODUCTION = GRIDGOV_ENV == "production"
@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "gridgov.core",
     "gridgov.geo",
     "gridgov.accounts",
+    "gridgov.people",
     "gridgov.web",
     "gridgov.demo",
     "gridgov.bench",
@@ -184,6 +185,8 @@ GRIDGOV_TILE_ATTRIBUTION = env_str("GRIDGOV_TILE_ATTRIBUTION", "")
 GRIDGOV_DEMO_PASSWORD = env_str("GRIDGOV_DEMO_PASSWORD", "Wenling-2026")
 # How often a process checks whether the map changed and its locate index must be rebuilt.
 GRIDGOV_MAP_CHECK_SECONDS = float(env_int("GRIDGOV_MAP_CHECK_MS", 1000, minimum=0)) / 1000
+# How long a departed resident's identity is kept before `gridgov anonymise-departed` strips it.
+GRIDGOV_RESIDENT_RETENTION_DAYS = env_int("GRIDGOV_RESIDENT_RETENTION_DAYS", 3 * 365, minimum=0)
 GRIDGOV_AUDIT_RETENTION_DAYS = env_int("GRIDGOV_AUDIT_RETENTION_DAYS", 400, minimum=183)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -26,10 +26,24 @@ VIEW = frozenset({"view"})
 ALL = frozenset({"view", "add", "change", "delete"})
 
 # app label → role → actions. A role missing from an app's table may do nothing there.
+# Who keeps the registry: the grid's own people write it; others read it within their scope.
+_REGISTRY_KEEPERS = {Role.GRID_WORKER, Role.GRID_LEADER, Role.CADRE}
+_REGISTRY_READERS = {Role.OFFICER, Role.OPERATOR, Role.LEADER, Role.MEDIATOR}
+# Seeing a full document number or phone (always with a stated reason, always audited).
+_UNMASKERS = {Role.GRID_WORKER, Role.GRID_LEADER, Role.CADRE, Role.OFFICER, Role.OPERATOR}
+
 PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "geo": {role: VIEW for role in Role.values} | {Role.ADMIN: ALL},
     "accounts": {Role.ADMIN: ALL, Role.OPERATOR: VIEW, Role.LEADER: VIEW},
     "core": {Role.ADMIN: VIEW, Role.LEADER: VIEW},
+    "people": {
+        **{
+            role: frozenset({"view", "add", "change"}) | ({"unmask"} if role in _UNMASKERS else set())
+            for role in _REGISTRY_KEEPERS
+        },
+        **{role: VIEW | ({"unmask"} if role in _UNMASKERS else set()) for role in _REGISTRY_READERS},
+        Role.ADMIN: ALL,
+    },
 }
 
 # Roles that use the back office (the Django admin).

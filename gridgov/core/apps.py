@@ -7,4 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "gridgov core"
 
     def ready(self) -> None:
-        from gridgov.core import checks, signals  # noqa: F401  (registers checks and receivers)
+        from gridgov.core import checks, lookups, signals  # noqa: F401  (registers checks and receivers)
+
+        lookups.register()

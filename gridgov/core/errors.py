@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 
@@ -43,3 +43,35 @@ def not_found(request: HttpRequest) -> JsonResponse:
 
 def server_error(request: HttpRequest) -> JsonResponse:
     return error_response(500, "server_error", _("Something went wrong on the server; it has been logged."))
+
+
+class NotInScope(Http404):
+    """A record that does not exist for this account: outside its scope, or not there at all.
+
+    Both answer alike (404), so that an account learns nothing about records beyond its grids.
+    """
+
+
+class Invalid(Exception):
+    def __init__(self, fields: dict[str, list[str]], message: str = "") -> None:
+        self.fields = fields
+        self.message = message or _("Some values are missing or invalid.")
+        super().__init__(self.message)
+
+    @classmethod
+    def one(cls, field: str, message: str) -> Invalid:
+        return cls({field: [message]}, message)
+
+
+class Collector:
+    """Gathers every problem of an input before raising, so a form or a sheet row shows them all."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.fields.setdefault(field, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            raise Invalid(self.fields)

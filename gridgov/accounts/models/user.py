@@ -23,10 +23,10 @@ class ScopeKind(models.TextChoices):
 
 
 class GridgovUserManager(UserManager["User"]):
-    def get_queryset(self) -> AuditedQuerySet:
+    def get_queryset(self) -> AuditedQuerySet[User]:
         return AuditedQuerySet(self.model, using=self._db)
 
-    def restrict(self, user: Any, action: str = "view") -> AuditedQuerySet:
+    def restrict(self, user: Any, action: str = "view") -> AuditedQuerySet[User]:
         return self.get_queryset().restrict(user, action)
 
 
@@ -110,14 +110,15 @@ class User(AuditedModel, AbstractUser):
     def scope_q(self, model: type[models.Model]) -> Q | None:
         """The filter restrict() applies to `model` for this account (None: no limit).
 
-        A model declares how it reaches the map: `grid_path` (a record in a grid: "grid",
-        "household__building__grid", …) or `grid_path_to_self` (an area above grids: the path from
-        Grid to it). A model with neither is invisible to a scoped account.
+        Reference data that belongs to no place (tags, categories) sets `unscoped = True`: the role
+        alone decides. Otherwise a model declares how it reaches the map: `grid_path` (a record in a
+        grid: "grid", "household__grid", …) or `grid_path_to_self` (an area above grids: the path
+        from Grid to it). A model with neither is invisible to a scoped account.
         """
         from gridgov.geo.models import Grid
 
         grid_q = self.grid_q()
-        if grid_q is None:
+        if grid_q is None or getattr(model, "unscoped", False):
             return None
         to_self = getattr(model, "grid_path_to_self", None)
         if model is Grid:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, TypeVar
 
 from django.db import models, transaction
 from django.db.models import Q
@@ -36,7 +36,10 @@ class ScopedUser(Protocol):
 _inside_bulk_update: ContextVar[bool] = ContextVar("gridgov_inside_bulk_update", default=False)
 
 
-class RestrictedQuerySet(models.QuerySet[Any]):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class RestrictedQuerySet(models.QuerySet[_M]):
     def restrict(self, user: ScopedUser | AnonymousUser, action: str = "view") -> Self:
         """The one choke point: what `user` may `action` (view, add, change, delete).
 
@@ -55,7 +58,7 @@ class RestrictedQuerySet(models.QuerySet[Any]):
         return self if q is None else self.filter(q)
 
 
-class AuditedQuerySet(RestrictedQuerySet):
+class AuditedQuerySet(RestrictedQuerySet[_M]):
     def update(self, **kwargs: Any) -> int:
         from gridgov.core import audit
 
@@ -69,7 +72,7 @@ class AuditedQuerySet(RestrictedQuerySet):
                 audit.record_changes([(row, before[row.pk], audit.snapshot(row)) for row in after_rows])
         return count
 
-    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+    def bulk_create(self, objs: Iterable[_M], *args: Any, **kwargs: Any) -> list[_M]:
         from gridgov.core import audit
 
         with transaction.atomic(using=self.db):
@@ -77,7 +80,7 @@ class AuditedQuerySet(RestrictedQuerySet):
             audit.record_creates(created)
         return created
 
-    def bulk_update(self, objs: Iterable[Any], fields: Iterable[str], batch_size: int | None = None) -> int:
+    def bulk_update(self, objs: Iterable[_M], fields: Iterable[str], batch_size: int | None = None) -> int:
         from gridgov.core import audit
 
         objs = list(objs)
