@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "gridgov.geo",
     "gridgov.accounts",
     "gridgov.people",
+    "gridgov.cases",
     "gridgov.web",
     "gridgov.demo",
     "gridgov.bench",
@@ -187,6 +188,8 @@ GRIDGOV_DEMO_PASSWORD = env_str("GRIDGOV_DEMO_PASSWORD", "Wenling-2026")
 GRIDGOV_MAP_CHECK_SECONDS = float(env_int("GRIDGOV_MAP_CHECK_MS", 1000, minimum=0)) / 1000
 # How long a departed resident's identity is kept before `gridgov anonymise-departed` strips it.
 GRIDGOV_RESIDENT_RETENTION_DAYS = env_int("GRIDGOV_RESIDENT_RETENTION_DAYS", 3 * 365, minimum=0)
+# Resolved cases that no resident rated are closed after this long.
+GRIDGOV_CASE_AUTOCLOSE_HOURS = env_int("GRIDGOV_CASE_AUTOCLOSE_HOURS", 72, minimum=1)
 GRIDGOV_AUDIT_RETENTION_DAYS = env_int("GRIDGOV_AUDIT_RETENTION_DAYS", 400, minimum=183)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -20,6 +20,8 @@ class Role(models.TextChoices):
     OPERATOR = "operator", _("command-centre operator")
     LEADER = "leader", _("sub-district leader")
     ADMIN = "admin", _("administrator")
+    # Not a person: the police system, a camera platform. May only hand cases in.
+    INTEGRATION = "integration", _("outside system")
 
 
 VIEW = frozenset({"view"})
@@ -33,9 +35,18 @@ _REGISTRY_READERS = {Role.OFFICER, Role.OPERATOR, Role.LEADER, Role.MEDIATOR}
 _UNMASKERS = {Role.GRID_WORKER, Role.GRID_LEADER, Role.CADRE, Role.OFFICER, Role.OPERATOR}
 
 PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
-    "geo": {role: VIEW for role in Role.values} | {Role.ADMIN: ALL},
+    "geo": {role: VIEW for role in Role.values if role != Role.INTEGRATION} | {Role.ADMIN: ALL},
     "accounts": {Role.ADMIN: ALL, Role.OPERATOR: VIEW, Role.LEADER: VIEW},
     "core": {Role.ADMIN: VIEW, Role.LEADER: VIEW},
+    "cases": {
+        **{role: frozenset({"view", "add", "change"}) for role in
+           (Role.GRID_WORKER, Role.GRID_LEADER, Role.OFFICER, Role.OPERATOR, Role.CADRE)},
+        Role.DEPARTMENT: frozenset({"view", "change"}),
+        Role.INTEGRATION: frozenset({"add"}),
+        Role.LEADER: VIEW,
+        Role.MEDIATOR: VIEW,
+        Role.ADMIN: ALL,
+    },
     "people": {
         **{
             role: frozenset({"view", "add", "change"}) | ({"unmask"} if role in _UNMASKERS else set())

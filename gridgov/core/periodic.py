@@ -1,4 +1,4 @@
-"""Work the background worker repeats on a clock (later issues add deadlines and escalation)."""
+"""Work the background worker repeats on a clock. Apps add their jobs in AppConfig.ready()."""
 
 from __future__ import annotations
 
@@ -18,3 +18,8 @@ class Job:
 JOBS: list[Job] = [
     Job("seal-audit", 1.0, audit.seal_pending),
 ]
+
+
+def register(job: Job) -> None:
+    if all(j.name != job.name for j in JOBS):
+        JOBS.append(job)

@@ -1,0 +1,19 @@
+from gridgov.cases.models.case import Case, CaseItem, Reporter
+from gridgov.cases.models.categories import Category, Department, TriageRule
+from gridgov.cases.models.notify import Notification, WebhookDelivery, WebhookEndpoint
+from gridgov.cases.models.timeline import Attachment, CaseEvent, Escalation
+
+__all__ = [
+    "Attachment",
+    "Case",
+    "CaseEvent",
+    "CaseItem",
+    "Category",
+    "Department",
+    "Escalation",
+    "Notification",
+    "Reporter",
+    "TriageRule",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+]

@@ -1,0 +1,224 @@
+"""Intake from every channel: validate, locate, triage, route, set deadlines, store, tell the handler."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.cases.models import Case, CaseItem, Category, Reporter
+from gridgov.cases.models.case import OPEN_STATES, Channel
+from gridgov.cases.services import attachments as files
+from gridgov.cases.services import timeline
+from gridgov.cases.services.routing import holder
+from gridgov.cases.services.triage import triage
+from gridgov.core import crypto
+from gridgov.core.errors import Collector
+from gridgov.core.masking import mask_phone
+from gridgov.geo.coords import CRS, to_wgs84
+from gridgov.geo.index import grid_index
+from gridgov.geo.models import Grid
+from gridgov.people.identity import IdentityError, normalize_phone
+
+PHONE = "cases.reporter.phone"
+PHONE_INDEX = "people.phone"  # the registry's index space: a reporter's phone finds the resident too
+DUPLICATE_METRES = 200
+DUPLICATE_HOURS = 24
+_TAGS = re.compile(r"<[^>]*>")
+
+
+@dataclass
+class ItemInput:
+    name: str
+    quantity: str | float | Decimal
+    unit: str = ""
+
+
+@dataclass
+class Report:
+    channel: str
+    category: str  # a category code
+    title: str
+    description: str = ""
+    lng: float | None = None
+    lat: float | None = None
+    crs: CRS = "wgs84"
+    household_id: int | None = None
+    building_id: int | None = None
+    address: str = ""
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    device: str = ""
+    external_id: str = ""
+    items: list[ItemInput] = field(default_factory=list)
+    photos: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class Intake:
+    case: Case
+    duplicates: list[Case]
+
+
+def plain(text: str, limit: int) -> str:
+    """Reports arrive from outside: keep them as plain text (no markup is ever rendered from them)."""
+    return html.unescape(_TAGS.sub("", text)).replace("\x00", "").strip()[:limit]
+
+
+def _place(report: Report, errors: Collector) -> tuple[Grid | None, float, float, Any, Any]:
+    from gridgov.people.models import Building, Household
+
+    household = building = None
+    if report.household_id:
+        household = Household.objects.select_related("building").filter(pk=report.household_id).first()
+        if household is None:
+            errors.add("household_id", _("Unknown household."))
+            return None, 0, 0, None, None
+        building = household.building
+    elif report.building_id:
+        building = Building.objects.filter(pk=report.building_id).first()
+        if building is None:
+            errors.add("building_id", _("Unknown building."))
+            return None, 0, 0, None, None
+    if building is not None:
+        lng, lat = building.lng, building.lat
+    elif report.lng is None or report.lat is None:
+        errors.add("location", _("Give the place: a point on the map, a building or a household."))
+        return None, 0, 0, None, None
+    else:
+        if not (-180 <= report.lng <= 180 and -90 <= report.lat <= 90):
+            errors.add("location", _("The coordinates are not longitude and latitude."))
+            return None, 0, 0, None, None
+        lng, lat = to_wgs84(report.lng, report.lat, report.crs)
+    grid_id = grid_index.get().locate(lng, lat)
+    if grid_id is None:
+        errors.add("location", _("This point is outside every grid."))
+        return None, lng, lat, building, household
+    grid = Grid.objects.select_related("village__sub_district", "police_zone__officer", "leader").get(
+        pk=grid_id
+    )
+    return grid, lng, lat, building, household
+
+
+def _items(report: Report, errors: Collector) -> list[tuple[str, Decimal, str]]:
+    items = []
+    for n, item in enumerate(report.items):
+        name = plain(item.name, 60)
+        try:
+            quantity = Decimal(str(item.quantity))
+        except InvalidOperation:
+            quantity = Decimal(-1)
+        if not name or not quantity.is_finite() or quantity <= 0 or quantity >= 1_000_000:
+            errors.add(f"items.{n}", _("Each item needs a name and a positive quantity."))
+            continue
+        items.append((name, quantity.quantize(Decimal("0.01")), plain(item.unit, 10)))
+    return items
+
+
+def _reporter_phone(report: Report, errors: Collector) -> str:
+    if not report.reporter_phone.strip():
+        return ""
+    try:
+        return normalize_phone(report.reporter_phone)
+    except IdentityError as error:
+        errors.add("reporter_phone", error.message)
+        return ""
+
+
+def duplicates_of(category: Category, lng: float, lat: float, at: dt.datetime) -> list[Case]:
+    """Open cases of the same category near the place, reported not long before: offered for merging."""
+    dlat = DUPLICATE_METRES / 111_320
+    dlng = dlat / max(math.cos(math.radians(lat)), 0.01)
+    near = Case.objects.filter(
+        category=category,
+        state__in=OPEN_STATES,
+        reported_at__gte=at - dt.timedelta(hours=DUPLICATE_HOURS),
+        lng__range=(lng - dlng, lng + dlng),
+        lat__range=(lat - dlat, lat + dlat),
+    ).order_by("reported_at")
+    return [c for c in near if _metres(lng, lat, c.lng, c.lat) <= DUPLICATE_METRES]
+
+
+def _metres(lng1: float, lat1: float, lng2: float, lat2: float) -> float:
+    x = math.radians(lng2 - lng1) * math.cos(math.radians((lat1 + lat2) / 2))
+    return 6_371_000 * math.hypot(x, math.radians(lat2 - lat1))
+
+
+def intake(actor: Any, report: Report) -> Intake:
+    """A report becomes a case in the right grid with the right handler, or nothing is stored."""
+    if actor is not None and not actor.has_perm("cases.add_case"):
+        raise PermissionDenied(_("Your role may not log cases."))
+    errors = Collector()
+    if report.channel not in Channel.values:
+        errors.add("channel", _("Unknown channel."))
+    category = Category.objects.select_related("department").filter(code=report.category, active=True).first()
+    if category is None:
+        errors.add("category", _("Unknown category."))
+    title = plain(report.title, 100)
+    description = plain(report.description, 4000)
+    if not title:
+        errors.add("title", _("Say in a few words what happened."))
+    grid, lng, lat, building, household = _place(report, errors)
+    items = _items(report, errors)
+    phone = _reporter_phone(report, errors)
+    checked = files.check(report.photos) if report.photos else []
+    errors.raise_if_any()
+    assert category is not None and grid is not None
+    decision = triage(category, f"{title} {description}")
+    now = timezone.now()
+    chosen = decision.category
+    with transaction.atomic():
+        case = Case.objects.create(
+            category=chosen,
+            title=title,
+            description=description,
+            channel=report.channel,
+            police=decision.police,
+            handler=decision.handler,
+            department=decision.department,
+            assignee=holder(grid, decision.handler, 0, decision.department),
+            grid=grid,
+            village=grid.village,
+            police_zone=grid.police_zone,
+            lng=lng,
+            lat=lat,
+            address=plain(report.address, 200)
+            or (household.address if household else building.address if building else ""),
+            building=building,
+            household=household,
+            reported_at=now,
+            accept_due=now + dt.timedelta(minutes=chosen.accept_minutes),
+            respond_due=now + dt.timedelta(minutes=chosen.respond_minutes),
+            resolve_due=now + dt.timedelta(hours=chosen.resolve_hours),
+            deadline=now + dt.timedelta(hours=chosen.resolve_hours),
+            external_id=report.external_id[:64],
+        )
+        reporter = Reporter(
+            case=case,
+            name=plain(report.reporter_name, 60),
+            device=report.device[:64],
+            account=actor if getattr(actor, "pk", None) else None,
+        )
+        if phone:
+            reporter.phone_cipher = crypto.encrypt(phone, PHONE)
+            reporter.phone_index = crypto.blind_index(phone, PHONE_INDEX)
+            reporter.phone_masked = mask_phone(phone)
+        reporter.save()
+        for name, quantity, unit in items:
+            CaseItem.objects.create(case=case, name=name, quantity=quantity, unit=unit)
+        data = {"channel": report.channel, "police": decision.police, "handler": decision.handler}
+        if decision.rule:
+            data["triage_rule"] = decision.rule
+        event = timeline.record(case, actor, "report", "", case.state, "", data)
+        files.store(case, event, checked, actor)
+        timeline.tell_holder(case, "reported")
+    return Intake(case, [c for c in duplicates_of(chosen, lng, lat, now) if c.pk != case.pk])
