@@ -28,12 +28,20 @@ class Transition:
     roles: frozenset[str]
     # Only the case's assignee among the handler roles; supervisors may always act.
     assignee_only: bool = False
+    # Taken only by another service (mediation), never offered as a button on a case.
+    internal: bool = False
 
 
 def _t(
-    name: str, label: Promise, sources: set[str], target: str, roles: set[str], assignee_only: bool = False
+    name: str,
+    label: Promise,
+    sources: set[str],
+    target: str,
+    roles: set[str],
+    assignee_only: bool = False,
+    internal: bool = False,
 ) -> Transition:
-    return Transition(name, label, frozenset(sources), target, frozenset(roles), assignee_only)
+    return Transition(name, label, frozenset(sources), target, frozenset(roles), assignee_only, internal)
 
 
 OPEN_FOR_ESCALATION: set[str] = {
@@ -83,6 +91,16 @@ TRANSITIONS: dict[str, Transition] = {
         _t(
             "escalate", _("escalate"), OPEN_FOR_ESCALATION, State.ESCALATED, {*HANDLERS, *SUPERVISORS, SYSTEM}
         ),
+        # A dispute's mediation ended (resolved, agreement or referral): its case is resolved, then
+        # verified and closed as any other.
+        _t(
+            "conclude",
+            _("conclude the mediation"),
+            OPEN_FOR_ESCALATION | {State.ESCALATED},
+            State.RESOLVED,
+            {*HANDLERS, *SUPERVISORS, Role.CADRE, Role.MEDIATOR, Role.LEADER},
+            internal=True,
+        ),
         _t(
             "merge",
             _("merge into another case"),
@@ -109,4 +127,4 @@ def allowed(transition: Transition, state: str, role: str, is_assignee: bool) ->
 
 def available(state: str, role: str, is_assignee: bool) -> list[Transition]:
     """The actions a person may take on a case now: the buttons on its page."""
-    return [t for t in TRANSITIONS.values() if allowed(t, state, role, is_assignee)]
+    return [t for t in TRANSITIONS.values() if not t.internal and allowed(t, state, role, is_assignee)]

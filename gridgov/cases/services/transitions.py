@@ -58,10 +58,10 @@ def case_for(actor: Any, case_id: int, action: str = "change") -> Case:
     return found
 
 
-def act(actor: Any, case_id: int, action: Action) -> Case:
+def act(actor: Any, case_id: int, action: Action, *, internal: bool = False) -> Case:
     """Take one action on a case as `actor` (None: the system — the worker or the rating link)."""
     transition = workflow.TRANSITIONS.get(action.name)
-    if transition is None:
+    if transition is None or (transition.internal and not internal):
         raise Invalid.one("action", _("Unknown action."))
     checked = files.check(action.photos) if action.photos else []
     note = action.note.strip()[:2000]
