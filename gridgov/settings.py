@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "gridgov.accounts",
     "gridgov.people",
     "gridgov.cases",
+    "gridgov.open311",
+    "gridgov.mediation",
     "gridgov.web",
     "gridgov.demo",
     "gridgov.bench",

@@ -47,6 +47,13 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         Role.MEDIATOR: VIEW,
         Role.ADMIN: ALL,
     },
+    "mediation": {
+        **{role: frozenset({"view", "add", "change"}) for role in
+           (Role.GRID_WORKER, Role.GRID_LEADER, Role.CADRE, Role.MEDIATOR, Role.OFFICER, Role.OPERATOR)},
+        Role.LEADER: frozenset({"view", "change"}),
+        Role.DEPARTMENT: VIEW,
+        Role.ADMIN: ALL,
+    },
     "people": {
         **{
             role: frozenset({"view", "add", "change"}) | ({"unmask"} if role in _UNMASKERS else set())
