@@ -56,6 +56,7 @@ def propose(
     if proposed_on > timezone.localdate():
         errors.add("proposed_on", _("The date is in the future."))
     errors.raise_if_any()
+    assert village is not None
     return Consultation.objects.create(
         village=village,
         title=title.strip()[:100],
