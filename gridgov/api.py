@@ -68,14 +68,18 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _register() -> None:
     from gridgov.accounts.api import router as accounts_router
-    from gridgov.geo.api import router as geo_router
     from gridgov.cases.api import router as cases_router
+    from gridgov.geo.api import router as geo_router
+    from gridgov.mediation.api import router as mediation_router
+    from gridgov.mediation.figures_api import router as mediation_figures_router
     from gridgov.people.api import router as people_router
 
     api.add_router("/", geo_router)
     api.add_router("/", accounts_router)
     api.add_router("/", people_router)
     api.add_router("/", cases_router)
+    api.add_router("/", mediation_router)
+    api.add_router("/mediation/", mediation_figures_router)
 
 
 _register()

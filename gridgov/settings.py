@@ -198,6 +198,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Error reports (the 500 page in DEBUG, mails to admins) mask ID and phone numbers too.
+DEFAULT_EXCEPTION_REPORTER = "gridgov.core.reporting.MaskingExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "gridgov.core.reporting.MaskingExceptionReporterFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

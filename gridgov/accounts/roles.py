@@ -39,17 +39,29 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "accounts": {Role.ADMIN: ALL, Role.OPERATOR: VIEW, Role.LEADER: VIEW},
     "core": {Role.ADMIN: VIEW, Role.LEADER: VIEW},
     "cases": {
-        **{role: frozenset({"view", "add", "change"}) for role in
-           (Role.GRID_WORKER, Role.GRID_LEADER, Role.OFFICER, Role.OPERATOR, Role.CADRE)},
+        **{
+            role: frozenset({"view", "add", "change"})
+            for role in (Role.GRID_WORKER, Role.GRID_LEADER, Role.OFFICER, Role.OPERATOR, Role.CADRE)
+        },
         Role.DEPARTMENT: frozenset({"view", "change"}),
         Role.INTEGRATION: frozenset({"add"}),
-        Role.LEADER: VIEW,
-        Role.MEDIATOR: VIEW,
+        # Mediators and leaders end the mediations of dispute cases (the internal conclude transition).
+        Role.LEADER: frozenset({"view", "change"}),
+        Role.MEDIATOR: frozenset({"view", "change"}),
         Role.ADMIN: ALL,
     },
     "mediation": {
-        **{role: frozenset({"view", "add", "change"}) for role in
-           (Role.GRID_WORKER, Role.GRID_LEADER, Role.CADRE, Role.MEDIATOR, Role.OFFICER, Role.OPERATOR)},
+        **{
+            role: frozenset({"view", "add", "change"})
+            for role in (
+                Role.GRID_WORKER,
+                Role.GRID_LEADER,
+                Role.CADRE,
+                Role.MEDIATOR,
+                Role.OFFICER,
+                Role.OPERATOR,
+            )
+        },
         Role.LEADER: frozenset({"view", "change"}),
         Role.DEPARTMENT: VIEW,
         Role.ADMIN: ALL,

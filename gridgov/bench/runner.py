@@ -117,7 +117,16 @@ def bench_memory(say: Say, work: Path, database_url: str | None) -> Report:
     }
 
 
-def run(parts: list[str], database_url: str | None, points: int, requests: int, say: Say) -> Report:
+def run(
+    parts: list[str],
+    database_url: str | None,
+    points: int,
+    requests: int,
+    say: Say,
+    *,
+    queries: int = 200,
+    import_rows: int = 20_000,
+) -> Report:
     report: Report = {"machine": machine(), "database": "postgresql" if database_url else "sqlite"}
     with tempfile.TemporaryDirectory(prefix="gridgov-bench-") as tmp:
         work = Path(tmp)
@@ -127,4 +136,12 @@ def run(parts: list[str], database_url: str | None, points: int, requests: int, 
             report["api"] = bench_api(say, work, database_url, requests)
         if "memory" in parts:
             report["memory"] = bench_memory(say, work, database_url)
+        if "mediation" in parts:
+            from gridgov.bench.mediation_bench import bench_mediation
+
+            report["mediation"] = bench_mediation(say, work, database_url)
+        if "registry" in parts:
+            from gridgov.bench.registry_bench import bench_registry
+
+            report["registry"] = bench_registry(say, work, database_url, queries, import_rows)
     return report

@@ -17,8 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
-from django.db.models import Case, Value, When
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from gridgov.core import context
@@ -50,8 +49,12 @@ def canonical(data: Any) -> str:
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
     redacted: frozenset[str] = getattr(instance, "audit_redacted", frozenset())
+    # A deferred field is not loaded: reading it would load it, which calls from_db, which snapshots…
+    deferred = instance.get_deferred_fields()
     values: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
+        if field.attname in deferred:
+            continue
         value = field.value_from_object(instance)
         if field.name in redacted and value not in (None, ""):
             # Keep a digest so that "changed or not" stays visible without the value itself.
@@ -209,13 +212,11 @@ def seal_pending(limit: int = 50_000) -> int:
             seq += 1
             previous = chain_hash(previous, seq, content)
             assigned.append((entry_id, seq, previous))
-        for start in range(0, len(assigned), 500):
-            chunk = assigned[start : start + 500]
-            qs = AuditEntry.objects.filter(id__in=[a[0] for a in chunk], seq__isnull=True)
-            models.QuerySet.update(
-                qs,
-                seq=Case(*[When(id=a[0], then=Value(a[1])) for a in chunk]),
-                chain_hash=Case(*[When(id=a[0], then=Value(a[2])) for a in chunk]),
+        # One statement run many times: fast on both databases, unlike one CASE over hundreds of rows.
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE core_auditentry SET seq = %s, chain_hash = %s WHERE id = %s AND seq IS NULL",
+                [(n, digest, entry_id) for entry_id, n, digest in assigned],
             )
         anchor.last_seq, anchor.last_hash = seq, previous
         anchor.save(update_fields=["last_seq", "last_hash"])

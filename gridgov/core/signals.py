@@ -22,6 +22,8 @@ def _deleted(sender: type[Any], instance: Any, **kwargs: Any) -> None:
 def _m2m(sender: type[Any], instance: Any, action: str, pk_set: set[Any] | None, **kwargs: Any) -> None:
     if not isinstance(instance, AuditedModel) or action not in {"post_add", "post_remove", "post_clear"}:
         return
+    if action != "post_clear" and not pk_set:
+        return  # adding someone already there (or removing someone absent) changes nothing
     field = next(
         (f.name for f in instance._meta.many_to_many if f.remote_field.through is sender), sender.__name__
     )

@@ -10,8 +10,11 @@ from django.db import transaction
 
 from gridgov.accounts.models import ScopeKind, User
 from gridgov.core import context
+from gridgov.demo.cases import load_cases
 from gridgov.demo.mapspec import MapSpec
+from gridgov.demo.mediation import load_mediation
 from gridgov.demo.people import OFFICE_STAFF, StaffSpec, staff_for
+from gridgov.demo.registry import load_demo_registry
 from gridgov.geo.importer import import_map
 from gridgov.geo.models import Grid, PoliceZone, SubDistrict, Village
 
@@ -28,6 +31,7 @@ class DemoSummary:
     villages: int
     police_zones: int
     accounts: int
+    residents: int = 0  # written by this run (0 on a re-run: the registry is already there)
 
 
 def load_map(spec: MapSpec) -> None:
@@ -108,6 +112,7 @@ def _assign_posts(specs: list[StaffSpec], users: dict[str, User], ids: dict[str,
 def load(
     spec: MapSpec, password: str, progress: Progress = lambda _m: None, with_staff: bool = True
 ) -> DemoSummary:
+    residents = 0
     with context.acting_as_system("cli", "cli:demo"), transaction.atomic():
         progress("map")
         load_map(spec)
@@ -115,7 +120,17 @@ def load(
         if with_staff:
             rows = [(str(a.level), a.code, a.name, a.parent or "", a.police_zone or "") for a in spec.areas]
             accounts = load_staff(staff_for(rows) + OFFICE_STAFF, password)
+            # The registry needs the grid workers: they register the tenants and the story's people.
+            progress("registry")
+            residents = load_demo_registry().residents
+            progress("cases")
+            load_cases()
+            progress("mediation")
+            load_mediation()
         else:
-            # Generated maps get only the administrator, enough to log in and measure.
+            # Generated maps get only the administrator, enough to log in and measure; their registry
+            # (if any) is generated afterwards in batches of its own (gridgov.demo.registry).
             accounts = load_staff(OFFICE_STAFF[:1], password)
-    return DemoSummary(Grid.objects.count(), Village.objects.count(), PoliceZone.objects.count(), accounts)
+    return DemoSummary(
+        Grid.objects.count(), Village.objects.count(), PoliceZone.objects.count(), accounts, residents
+    )

@@ -4,15 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_initial'),
+        ("accounts", "0002_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('grid_worker', 'grid worker'), ('grid_leader', 'grid leader'), ('officer', 'community police officer'), ('cadre', 'village or community cadre'), ('department', 'department officer'), ('mediator', 'mediator'), ('operator', 'command-centre operator'), ('leader', 'sub-district leader'), ('admin', 'administrator'), ('integration', 'outside system')], default='grid_worker', max_length=20, verbose_name='role'),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("grid_worker", "grid worker"),
+                    ("grid_leader", "grid leader"),
+                    ("officer", "community police officer"),
+                    ("cadre", "village or community cadre"),
+                    ("department", "department officer"),
+                    ("mediator", "mediator"),
+                    ("operator", "command-centre operator"),
+                    ("leader", "sub-district leader"),
+                    ("admin", "administrator"),
+                    ("integration", "outside system"),
+                ],
+                default="grid_worker",
+                max_length=20,
+                verbose_name="role",
+            ),
         ),
     ]

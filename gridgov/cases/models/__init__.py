@@ -1,3 +1,4 @@
+from gridgov.cases.models import rollups  # noqa: F401 (registers the figures' rollup models)
 from gridgov.cases.models.case import Case, CaseItem, Reporter
 from gridgov.cases.models.categories import Category, Department, TriageRule
 from gridgov.cases.models.notify import Notification, WebhookDelivery, WebhookEndpoint

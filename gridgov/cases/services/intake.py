@@ -74,18 +74,22 @@ def plain(text: str, limit: int) -> str:
     return html.unescape(_TAGS.sub("", text)).replace("\x00", "").strip()[:limit]
 
 
-def _place(report: Report, errors: Collector) -> tuple[Grid | None, float, float, Any, Any]:
+def _place(actor: Any, report: Report, errors: Collector) -> tuple[Grid | None, float, float, Any, Any]:
     from gridgov.people.models import Building, Household
 
+    # Staff pick households and buildings within their scope; outside systems (actor None) name any
+    # address they know, and it only places the case.
+    households = Household.objects.restrict(actor, "view") if actor is not None else Household.objects.all()
+    buildings = Building.objects.restrict(actor, "view") if actor is not None else Building.objects.all()
     household = building = None
     if report.household_id:
-        household = Household.objects.select_related("building").filter(pk=report.household_id).first()
+        household = households.select_related("building").filter(pk=report.household_id).first()
         if household is None:
             errors.add("household_id", _("Unknown household."))
             return None, 0, 0, None, None
         building = household.building
     elif report.building_id:
-        building = Building.objects.filter(pk=report.building_id).first()
+        building = buildings.filter(pk=report.building_id).first()
         if building is None:
             errors.add("building_id", _("Unknown building."))
             return None, 0, 0, None, None
@@ -167,7 +171,7 @@ def intake(actor: Any, report: Report) -> Intake:
     description = plain(report.description, 4000)
     if not title:
         errors.add("title", _("Say in a few words what happened."))
-    grid, lng, lat, building, household = _place(report, errors)
+    grid, lng, lat, building, household = _place(actor, report, errors)
     items = _items(report, errors)
     phone = _reporter_phone(report, errors)
     checked = files.check(report.photos) if report.photos else []

@@ -8,10 +8,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.core import versioning
 from gridgov.core.errors import ApiError, Collector, Invalid, NotInScope
 from gridgov.geo.models import Village
 from gridgov.mediation.models import Consultation, FundingShare, Meeting, ProgressReport
@@ -32,15 +32,9 @@ def consultation_for(actor: Any, consultation_id: int, action: str = "change") -
 
 
 def _bump(item: Consultation, version: int, **changes: Any) -> None:
-    if (
-        item.version != version
-        or Consultation.objects.filter(pk=item.pk, version=version).update(
-            version=F("version") + 1, **changes
-        )
-        != 1
-    ):
-        raise ApiError(409, "conflict", _("Someone else changed this consultation just now. Reload it."))
-    item.refresh_from_db()
+    versioning.bump(
+        item, version, _("Someone else changed this consultation just now. Reload it."), **changes
+    )
 
 
 def propose(

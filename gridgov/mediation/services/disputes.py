@@ -6,23 +6,25 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.accounts.roles import Role
 from gridgov.cases.models import Case
 from gridgov.cases.services import notify, timeline
 from gridgov.cases.services.intake import Report, intake
 from gridgov.cases.services.transitions import Action, act
-from gridgov.core import crypto
-from gridgov.core.errors import ApiError, Collector, Invalid, NotInScope
+from gridgov.core import crypto, versioning
+from gridgov.core.errors import Collector, Invalid, NotInScope
 from gridgov.core.masking import mask_phone
 from gridgov.mediation.models import Dispute, Party, PoliceReferral, RiskLevel, Tier
 from gridgov.mediation.models.disputes import DisputeKind
 from gridgov.mediation.models.ladder import DAYS_PER_TIER
 from gridgov.people.identity import IdentityError, normalize_phone
 from gridgov.people.models import Resident
+from gridgov.people.services import sealing
 
 PARTY_PHONE = "mediation.party.phone"
 # The case category a dispute is filed under (the rest go to the major class 02 矛盾纠纷).
@@ -48,6 +50,7 @@ class DisputeInput:
     lng: float | None = None
     lat: float | None = None
     household_id: int | None = None
+    address: str = ""
     violence_risk: bool = False
     found_by: str = Dispute.FoundBy.SCREENING
     parties: list[PartyInput] = field(default_factory=list)
@@ -67,15 +70,9 @@ def dispute_for(actor: Any, dispute_id: int, action: str = "change") -> Dispute:
 
 def bump(dispute: Dispute, version: int, **changes: Any) -> None:
     """Write `changes` only if nobody else changed the dispute since `version` was read."""
-    if (
-        dispute.version != version
-        or Dispute.objects.filter(pk=dispute.pk, version=version).update(version=F("version") + 1, **changes)
-        != 1
-    ):
-        raise ApiError(
-            409, "conflict", _("Someone else changed this dispute just now. Reload it and try again.")
-        )
-    dispute.refresh_from_db()
+    versioning.bump(
+        dispute, version, _("Someone else changed this dispute just now. Reload it and try again."), **changes
+    )
 
 
 def _parties(actor: Any, parties: list[PartyInput], errors: Collector) -> list[Party]:
@@ -83,7 +80,12 @@ def _parties(actor: Any, parties: list[PartyInput], errors: Collector) -> list[P
     for n, p in enumerate(parties):
         resident = None
         if p.resident_id is not None:
-            resident = Resident.objects.restrict(actor, "view").filter(pk=p.resident_id).first()
+            resident = (
+                Resident.objects.restrict(actor, "view")
+                .select_related("household")
+                .filter(pk=p.resident_id)
+                .first()
+            )
             if resident is None:
                 errors.add(f"parties.{n}", _("This person is not in your registry's scope."))
                 continue
@@ -91,13 +93,18 @@ def _parties(actor: Any, parties: list[PartyInput], errors: Collector) -> list[P
         if not name:
             errors.add(f"parties.{n}", _("A party needs a name."))
             continue
-        party = Party(resident=resident, kind=p.kind, name=name[:100], address=p.address.strip()[:200])
+        address = p.address.strip() or (resident.household.address if resident and resident.household else "")
+        party = Party(resident=resident, kind=p.kind, name=name[:100], address=address[:200])
+        phone = ""
         if p.phone.strip():
             try:
                 phone = normalize_phone(p.phone)
             except IdentityError as error:
                 errors.add(f"parties.{n}", error.message)
                 continue
+        elif resident is not None:
+            phone = sealing.open_phone(resident)  # carried over sealed, never shown
+        if phone:
             party.phone_cipher, party.phone_masked = crypto.encrypt(phone, PARTY_PHONE), mask_phone(phone)
         built.append(party)
     if len(parties) < 2:
@@ -207,6 +214,8 @@ def answer_referral(actor: Any, referral_id: int, answer: str) -> PoliceReferral
     )
     if referral is None:
         raise NotInScope(_("This referral is outside your police zone."))
+    if getattr(actor, "role", "") != Role.OFFICER:
+        raise PermissionDenied(_("Only a community police officer answers a police referral."))
     if not answer.strip():
         raise Invalid.one("answer", _("Write the answer."))
     with transaction.atomic():

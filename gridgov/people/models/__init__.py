@@ -1,3 +1,4 @@
+from gridgov.people.models.imports import ImportJob
 from gridgov.people.models.places import Building, Household, Unit
 from gridgov.people.models.residents import (
     Residence,
@@ -10,6 +11,7 @@ from gridgov.people.models.residents import (
 __all__ = [
     "Building",
     "Household",
+    "ImportJob",
     "Residence",
     "ResidenceRegistration",
     "Resident",

@@ -1,4 +1,4 @@
-"""`gridgov bench [locate|api|memory …]`: print the figures and their baselines, save them as JSON."""
+"""`gridgov bench [locate|api|memory|registry …]`: figures beside their baselines, saved as JSON."""
 
 from __future__ import annotations
 
@@ -12,13 +12,15 @@ from django.core.management.base import BaseCommand, CommandParser
 from gridgov.bench.runner import run
 
 PARTS = ["locate", "api", "memory"]
+# Run only when named: `registry` first generates a city of 1.4 million residents (minutes).
+ON_REQUEST = ["registry", "mediation"]
 
 
 class Command(BaseCommand):
     help = "Run the benchmarks on scratch databases and print figures beside their baselines."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("parts", nargs="*", choices=[*PARTS, []], default=[])
+        parser.add_argument("parts", nargs="*", choices=[*PARTS, *ON_REQUEST, []], default=[])
         parser.add_argument(
             "--database-url",
             default=None,
@@ -26,12 +28,24 @@ class Command(BaseCommand):
         )
         parser.add_argument("--points", type=int, default=200_000)
         parser.add_argument("--requests", type=int, default=2_000)
+        parser.add_argument(
+            "--queries", type=int, default=200, help="registry: lookups per kind of search (default 200)"
+        )
+        parser.add_argument(
+            "--import-rows", type=int, default=20_000, help="registry: rows of the import throughput workbook"
+        )
         parser.add_argument("--output", type=Path, default=None, help="write the figures as JSON here")
 
     def handle(self, *args: Any, **options: Any) -> None:
         parts = options["parts"] or PARTS
         report = run(
-            parts, options["database_url"], options["points"], options["requests"], self.stdout.write
+            parts,
+            options["database_url"],
+            options["points"],
+            options["requests"],
+            self.stdout.write,
+            queries=options["queries"],
+            import_rows=options["import_rows"],
         )
         output = options["output"] or Path(settings.VAR_DIR) / "bench" / "latest.json"
         output.parent.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", choices=["wenling", "city", "province"], default="wenling")
+        parser.add_argument(
+            "--residents",
+            type=int,
+            default=None,
+            help="with --scale city: how many residents to generate (default 1,400,000, Wenling's size; "
+            "0 for the map only)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         scale = options["scale"]
@@ -37,15 +44,30 @@ class Command(BaseCommand):
             summary = load(spec, password, progress, with_staff=scale == "wenling")
         except DemoError as error:
             raise CommandError(str(error)) from None
+        residents = summary.residents
+        if scale == "city":
+            residents = self._city_registry(options["residents"], progress)
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo loaded in {time.perf_counter() - started:.1f} s: {summary.grids} grids, "
                 f"{summary.villages} villages/communities, {summary.police_zones} police zones, "
-                f"{summary.accounts} accounts"
+                f"{summary.accounts} accounts, {residents:,} residents added"
             )
         )
         if scale == "wenling":
             self._print_logins(password)
+
+    def _city_registry(self, total: int | None, progress: Any) -> int:
+        from gridgov.demo.registry import CITY_RESIDENTS, load_city_registry
+
+        total = CITY_RESIDENTS if total is None else total
+        if total <= 0:
+            return 0
+        # Each batch of grids commits on its own: an interrupted load resumes where it stopped.
+        try:
+            return load_city_registry(total, progress).residents
+        except ValueError as error:
+            raise CommandError(f"--residents: {error}") from None
 
     def _print_logins(self, password: str) -> None:
         rows = [

@@ -1,0 +1,270 @@
+"""Registry benchmarks at city scale (1.4 million residents): the services beside raw indexed queries.
+
+A raw query on the same index returns the same rows without the service's scope, its OR of the search
+box's interpretations, its select_related and its model instances; it is the floor, and each service is
+judged by its ratio to it. The 底数清 figures are judged against the one grouped count they cannot beat
+(the floor) and against the naive per-grid loop (seven COUNTs a grid) they replace.
+
+The measuring runs in a child process connected to the scratch database (`python -m
+gridgov.bench.registry_bench`), as the import benchmark does, so the user's database is never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gridgov.bench import server as srv
+
+Report = dict[str, Any]
+Say = Callable[[str], None]
+
+GOALS_MS = {"exact": 10.0, "prefix": 50.0, "figures": 100.0}  # p95, from the registry issue
+
+
+def _stats(times: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": round(float(np.percentile(times, 50)), 3),
+        "p95_ms": round(float(np.percentile(times, 95)), 3),
+        "p99_ms": round(float(np.percentile(times, 99)), 3),
+        "n": len(times),
+    }
+
+
+def _timed(call: Callable[[Any], Any], inputs: list[Any]) -> list[float]:
+    for value in inputs[:10]:  # warm the page cache and the connection
+        call(value)
+    times = []
+    for value in inputs:
+        started = time.perf_counter()
+        call(value)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def _pair(goal: str, service: list[float], raw: list[float]) -> Report:
+    s, r = _stats(service), _stats(raw)
+    return {
+        "service": s,
+        "raw": r,
+        "ratio_p95": round(s["p95_ms"] / max(r["p95_ms"], 1e-6), 2),
+        "goal_p95_ms": GOALS_MS[goal],
+        "meets_goal": s["p95_ms"] < GOALS_MS[goal],
+    }
+
+
+def _database_size() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_database_size(current_database())")
+            return int(cursor.fetchone()[0])
+        if not connection.in_atomic_block:  # fold the WAL back in, so the file is the whole database
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    name = connection.settings_dict["NAME"]
+    return sum(os.path.getsize(p) for p in (name, f"{name}-wal") if os.path.exists(p))
+
+
+def measure(queries: int, seed: int = 7) -> Report:
+    """In a process connected to a city-scale database: every figure of the report but preparation."""
+    from django.db import connection
+
+    from gridgov.accounts.models import User
+    from gridgov.core import crypto
+    from gridgov.geo.models import Grid, SubDistrict
+    from gridgov.people.models import Building, Household, Resident
+    from gridgov.people.services import figures, sealing
+    from gridgov.people.services.search import search
+
+    admin = User.objects.get(username="admin")
+    rng = random.Random(seed)
+    top = Resident.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    sample = list(
+        Resident.objects.filter(pk__in=[rng.randint(1, top) for _ in range(queries * 2)], anonymised_at=None)
+        .exclude(phone_cipher="")
+        .order_by("?")[:queries]
+    )
+    documents = [(r.pk, sealing.open_document(r)) for r in sample]
+    phones = [(r.pk, sealing.open_phone(r)) for r in sample]
+    misses = 0
+
+    def service(pair: tuple[int, str]) -> None:
+        nonlocal misses
+        misses += pair[0] not in [r.pk for r in search(admin, pair[1])]
+
+    def raw_index(column: str, context: str, key: Callable[[str], str]) -> Callable[[tuple[int, str]], Any]:
+        table = connection.ops.quote_name(Resident._meta.db_table)
+        sql = f"SELECT id FROM {table} WHERE {connection.ops.quote_name(column)} = %s"  # noqa: S608
+
+        def run(pair: tuple[int, str]) -> Any:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [crypto.blind_index(key(pair[1]), context)])
+                return cursor.fetchall()
+
+        return run
+
+    report: Report = {
+        "database": connection.vendor,
+        "residents": Resident.objects.count(),
+        "households": Household.objects.count(),
+        "buildings": Building.objects.count(),
+        "grids": Grid.objects.count(),
+        "database_bytes": _database_size(),
+    }
+    document_key = lambda n: sealing.document_key("resident_id", n)  # noqa: E731
+    report["document"] = _pair(
+        "exact",
+        _timed(service, documents),
+        _timed(raw_index("document_index", sealing.DOCUMENT, document_key), documents),
+    )
+    report["phone"] = _pair(
+        "exact", _timed(service, phones), _timed(raw_index("phone_index", sealing.PHONE_INDEX, str), phones)
+    )
+    report["exact_misses"] = misses
+
+    prefixes = {
+        "name": ("name", [r.name[:2] for r in sample]),
+        "pinyin": ("name_pinyin", [r.name_pinyin[:5] for r in sample]),
+        "initials": ("name_initials", [r.name_initials for r in sample]),
+    }
+
+    def searched(q: str) -> Any:
+        return list(search(admin, q))
+
+    for label, (column, values) in prefixes.items():
+
+        def raw(q: str, column: str = column) -> Any:
+            # The same prefix on the same column, walked in that column's index order: the floor.
+            matches = Resident.objects.filter(**{f"{column}__prefix": q}).order_by(column, "pk")
+            return list(matches.values_list("pk", flat=True)[:50])
+
+        report[label] = _pair("prefix", _timed(searched, values), _timed(raw, values))
+    report["figures"] = _figures(figures, Grid, SubDistrict, Resident, connection)
+    return report
+
+
+def _figures(figures: Any, grid_model: Any, sub_model: Any, resident_model: Any, connection: Any) -> Report:
+    subs = list(sub_model.objects.order_by("code").values_list("pk", flat=True))
+    rounds = [pk for _ in range(4) for pk in subs]
+    service = _timed(
+        lambda pk: figures.figures_for(grid_model.objects.filter(village__sub_district_id=pk)), rounds
+    )
+
+    table, grids, villages = (
+        connection.ops.quote_name(m._meta.db_table)
+        for m in (resident_model, grid_model, grid_model.village.field.related_model)
+    )
+    floor_sql = (
+        f"SELECT r.kind, COUNT(*) FROM {table} r JOIN {grids} g ON g.id = r.grid_id "  # noqa: S608
+        f"JOIN {villages} v ON v.id = g.village_id WHERE v.sub_district_id = %s "
+        "AND r.household_id IS NOT NULL AND r.anonymised_at IS NULL GROUP BY r.kind"
+    )
+
+    def floor(pk: int) -> Any:
+        with connection.cursor() as cursor:
+            cursor.execute(floor_sql, [pk])
+            return cursor.fetchall()
+
+    def naive(pk: int) -> None:
+        for grid in grid_model.objects.filter(village__sub_district_id=pk):
+            figures.figures_for(grid_model.objects.filter(pk=grid.pk))
+
+    result = _pair("figures", service, _timed(floor, rounds))
+    naive_times = _timed(naive, subs[:3])
+    result["naive"] = _stats(naive_times)
+    result["naive_over_service_p50"] = round(
+        result["naive"]["p50_ms"] / max(result["service"]["p50_ms"], 1e-6), 1
+    )
+    return result
+
+
+@contextmanager
+def _own_database(database_url: str | None, suffix: str) -> Iterator[str | None]:
+    """A PostgreSQL database of its own beside the given one (dropped after); SQLite needs none."""
+    if not database_url:
+        yield None
+        return
+    import psycopg
+
+    base, name = database_url.rsplit("/", 1)
+    other = f"{name.split('?')[0]}_{suffix}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{other}"')
+        admin.execute(f'CREATE DATABASE "{other}"')
+    try:
+        yield f"{base}/{other}"
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{other}"')
+
+
+def bench_registry(say: Say, work: Path, database_url: str | None, queries: int, import_rows: int) -> Report:
+    say("registry: preparing the city-scale scratch database (1.4 million residents; this takes minutes)")
+    started = time.perf_counter()
+    scratch = srv.prepare(work / "city", database_url, "city")
+    prepare_s = time.perf_counter() - started
+    done = subprocess.run(
+        [sys.executable, "-m", "gridgov.bench.registry_bench", str(queries)],
+        env=scratch.env(),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    report: Report = json.loads(done.stdout.strip().splitlines()[-1])
+    report["prepare_s"] = round(prepare_s, 1)
+    mib = report["database_bytes"] / 2**20
+    say(
+        f"registry ({report['database']}): {report['residents']:,} residents, {report['households']:,} "
+        f"households, {report['buildings']:,} buildings; database {mib:,.0f} MiB, "
+        f"prepared (gridgov demo --scale city) in {prepare_s:,.0f} s"
+    )
+    for label in ("document", "phone", "name", "pinyin", "initials", "figures"):
+        part = report[label]
+        service = part["service"]
+        verdict = "meets" if part["meets_goal"] else "MISSES"
+        say(
+            f"  {label:<9} service p50 {service['p50_ms']:8.2f} ms  p95 {service['p95_ms']:8.2f} ms"
+            f"  (raw p95 {part['raw']['p95_ms']:7.2f} ms, ratio {part['ratio_p95']:6.1f})"
+            f"  goal p95 < {part['goal_p95_ms']:.0f} ms: {verdict}"
+        )
+    say(
+        f"  figures, naive per-grid loop p50 {report['figures']['naive']['p50_ms']:,.0f} ms "
+        f"({report['figures']['naive_over_service_p50']}× the service)"
+    )
+    report["import"] = _import(say, database_url, import_rows)
+    return report
+
+
+def _import(say: Say, database_url: str | None, rows: int) -> Report | None:
+    try:
+        from gridgov.bench.import_bench import bench_import  # written alongside; absent in older trees
+    except ImportError:
+        say("  import throughput: gridgov.bench.import_bench is not there yet")
+        return None
+    # Its own database: the import bench's fictional numbers could collide with the city's.
+    with _own_database(database_url, "import") as url:
+        result: Report = bench_import(rows, url)
+    say(
+        f"  import: {result['imported_rows_per_s']:,} validated rows/s imported, openpyxl's raw read "
+        f"{result['raw_rows_per_s']:,} rows/s (ratio {result['ratio']})"
+    )
+    return result
+
+
+if __name__ == "__main__":
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
+    django.setup()
+    print(json.dumps(measure(int(sys.argv[1]) if len(sys.argv) > 1 else 200), ensure_ascii=False))

@@ -1,0 +1,295 @@
+"""Dispute figures (矛调数据) for a grid, village, mediation centre or sub-district over [start, end).
+
+One function, `report()`, computes them. The page, `/api/v1/mediation/figures` and the .xlsx export
+all call it, so one place and one period always show the same numbers. Every query starts from
+`restrict()`: an account counts only the disputes of its own grids. Formulas: docs/mediation.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.core.errors import Invalid, NotInScope
+from gridgov.geo.models import Grid, SubDistrict, Village
+from gridgov.mediation.models import (
+    Agreement,
+    Dispute,
+    FollowUp,
+    MediationCentre,
+    Party,
+    PoliceReferral,
+    Visit,
+)
+
+LEVELS = ("sub_district", "village", "grid", "centre")
+RESOLVED = (Dispute.Outcome.RESOLVED, Dispute.Outcome.AGREEMENT)
+ENDED_OUTCOMES: tuple[str, ...] = tuple(
+    o.value for o in (Dispute.Outcome.RESOLVED, Dispute.Outcome.AGREEMENT, Dispute.Outcome.REFERRED)
+)
+VILLAGE_TIERS = 2  # 小事不出村: ended at tier 1 or 2
+TOWN_TIERS = 4  # 大事不出镇: ended at tiers 1 to 4
+TIERS = 5
+MAX_PERIOD_DAYS = 3660
+Day = dt.date | None
+
+
+class DaysBetween(Func):
+    """Whole days from the second date to the first, in SQL (no row reaches Python)."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"  # PostgreSQL: date - date is an integer of days
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+def _tiers() -> list[int]:
+    return [0] * TIERS
+
+
+@dataclass
+class Figures:
+    found: int = 0
+    open: int = 0
+    ended: int = 0
+    resolved: int = 0
+    agreements: int = 0
+    referred: int = 0
+    resolved_tier_1_2: int = 0
+    resolved_tier_1_4: int = 0
+    days: int = 0  # the sum of (ended_on - happened_on) over the resolved disputes
+    police_referrals: int = 0  # disputes referred to the police
+    police_answered: int = 0  # of those, disputes the police answered
+    agreements_performed: int = 0
+    agreements_broken: int = 0
+    follow_ups: int = 0
+    follow_ups_done: int = 0
+    follow_ups_due: int = 0
+    ran_more_than_once: int = 0
+    # Ended disputes by the tier they ended at: outcome -> [tier 1, ..., tier 5].
+    by_tier: dict[str, list[int]] = field(
+        default_factory=lambda: {outcome: _tiers() for outcome in ENDED_OUTCOMES}
+    )
+
+    @property
+    def share_village(self) -> float | None:
+        return _percent(self.resolved_tier_1_2, self.ended)
+
+    @property
+    def share_town(self) -> float | None:
+        return _percent(self.resolved_tier_1_4, self.ended)
+
+    @property
+    def avg_days(self) -> float | None:
+        return round(self.days / self.resolved, 1) if self.resolved else None
+
+    def add(self, other: Figures) -> None:
+        for f in fields(self):
+            if f.name == "by_tier":
+                for outcome, counts in other.by_tier.items():
+                    self.by_tier[outcome] = [
+                        a + b for a, b in zip(self.by_tier[outcome], counts, strict=True)
+                    ]
+            else:
+                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    def as_dict(self) -> dict[str, Any]:
+        counts = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "by_tier"}
+        shares = {"share_village": self.share_village, "share_town": self.share_town}
+        return {**counts, **shares, "avg_days": self.avg_days}
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+@dataclass
+class Row:
+    code: str
+    name: str
+    figures: Figures
+
+
+@dataclass
+class Report:
+    level: str
+    code: str
+    name: str
+    start: dt.date
+    end: dt.date  # exclusive
+    by: str  # the level of the rows
+    total: Figures
+    rows: list[Row]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The API's body; the page and the export show the same keys and values."""
+        return {
+            "level": self.level,
+            "code": self.code,
+            "name": self.name,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "figures": self.total.as_dict(),
+            "by_tier": self.total.by_tier,
+            "by": self.by,
+            "rows": [{"code": r.code, "name": r.name, **r.figures.as_dict()} for r in self.rows],
+        }
+
+
+def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The 365 days up to and including today."""
+    end = (today or timezone.localdate()) + dt.timedelta(days=1)
+    return end - dt.timedelta(days=365), end
+
+
+def check_period(start: dt.date, end: dt.date) -> None:
+    if start >= end:
+        raise Invalid.one("end", _("The end of the period must come after its start."))
+    if (end - start).days > MAX_PERIOD_DAYS:
+        raise Invalid.one("start", _("A period is at most ten years long."))
+
+
+@dataclass
+class _Area:
+    name: str
+    where: dict[str, Any]  # the filter on Dispute
+    by: str
+    key: str  # the path from Dispute to the row's area
+    children: list[tuple[int, str, str]]  # (pk, code, name) of each row, in order
+
+
+def _one(queryset: Any, code: str) -> Any:
+    found = queryset.filter(code=code).first()
+    if found is None:
+        raise NotInScope(_("This place is outside your scope."))
+    return found
+
+
+def _children(user: Any, model: Any, **where: Any) -> list[tuple[int, str, str]]:
+    found = model.objects.restrict(user, "view").filter(**where).order_by("code")
+    return list(found.values_list("pk", "code", "name"))
+
+
+def _area(user: Any, level: str, code: str) -> _Area:
+    if level == "sub_district":
+        sd = _one(SubDistrict.objects.restrict(user, "view"), code)
+        villages = _children(user, Village, sub_district=sd)
+        where = {"case__village_id__in": [v[0] for v in villages]}
+        return _Area(sd.name, where, "village", "case__village_id", villages)
+    if level == "village":
+        village = _one(Village.objects.restrict(user, "view"), code)
+        grids = _children(user, Grid, village=village)
+        return _Area(village.name, {"case__village_id": village.pk}, "grid", "case__grid_id", grids)
+    if level == "grid":
+        grid = _one(Grid.objects.restrict(user, "view"), code)
+        only = [(grid.pk, grid.code, grid.name)]
+        return _Area(grid.name, {"case__grid_id": grid.pk}, "grid", "case__grid_id", only)
+    if level == "centre":
+        return _centre(user, code)
+    raise Invalid.one("level", _("Choose a sub-district, village, grid or centre."))
+
+
+def _centre(user: Any, code: str) -> _Area:
+    """A centre is named by the code of the place it serves: a sub-district's (9 digits) or a village's."""
+    centres = MediationCentre.objects.all()
+    if len(code) == len("331081003"):
+        sd = _one(SubDistrict.objects.restrict(user, "view"), code)
+        centre = centres.filter(sub_district=sd, level=MediationCentre.Level.SUB_DISTRICT).first()
+        children, by, key = _children(user, Village, sub_district=sd), "village", "case__village_id"
+    else:
+        village = _one(Village.objects.restrict(user, "view"), code)
+        centre = centres.filter(village=village).first()
+        children, by, key = _children(user, Grid, village=village), "grid", "case__grid_id"
+    if centre is None:
+        raise NotInScope(_("There is no mediation centre here."))
+    return _Area(centre.name, {"centre_id": centre.pk}, by, key, children)
+
+
+def _scoped(model: Any, user: Any, prefix: str, area: _Area, start: dt.date, end: dt.date) -> Any:
+    where = {f"{prefix}{name}": value for name, value in area.where.items()}
+    period = {f"{prefix}happened_on__gte": start, f"{prefix}happened_on__lt": end}
+    return model.objects.restrict(user, "view").filter(**period, **where).order_by()
+
+
+# Per dispute, in the same pass: membership in small sets of dispute ids (hashed once by the database).
+FLAGS: dict[str, Callable[[], QuerySet[Any]]] = {
+    "agreements_performed": lambda: Agreement.objects.filter(performance=Agreement.Performance.PERFORMED),
+    "agreements_broken": lambda: Agreement.objects.filter(performance=Agreement.Performance.BROKEN),
+    "police_referrals": lambda: PoliceReferral.objects.all(),
+    "police_answered": lambda: PoliceReferral.objects.filter(answered_at__isnull=False),
+    # "最多跑一次" missed: a party of the dispute came to a centre more than once.
+    "ran_more_than_once": lambda: Party.objects.filter(
+        pk__in=Visit.objects.values("party_id").annotate(n=Count("pk")).filter(n__gt=1).values("party_id")
+    ),
+}
+
+
+def _add_disputes(per: dict[Any, Figures], rows: Any) -> None:
+    for row in rows:
+        f, n, outcome, tier = per[row["k"]], row["n"], row["outcome"], row["tier"]
+        f.found += n
+        for name in FLAGS:
+            setattr(f, name, getattr(f, name) + row[name])
+        if outcome == Dispute.Outcome.OPEN:
+            f.open += n
+            continue
+        f.ended += n
+        f.by_tier[outcome][tier - 1] += n
+        f.agreements += n if outcome == Dispute.Outcome.AGREEMENT else 0
+        f.referred += n if outcome == Dispute.Outcome.REFERRED else 0
+        if outcome in RESOLVED:
+            f.resolved += n
+            f.days += row["days"] or 0
+            f.resolved_tier_1_2 += n if tier <= VILLAGE_TIERS else 0
+            f.resolved_tier_1_4 += n if tier <= TOWN_TIERS else 0
+
+
+def figures_by(user: Any, area: _Area, start: dt.date, end: dt.date, today: dt.date) -> dict[Any, Figures]:
+    """Figures for each row's area (keyed by its pk): one pass over the disputes, one over follow-ups."""
+    per: dict[Any, Figures] = defaultdict(Figures)
+    flags = {name: Count("pk", filter=Q(pk__in=ids().values("dispute_id"))) for name, ids in FLAGS.items()}
+    days = Sum(DaysBetween("ended_on", "happened_on"))
+    disputes = _scoped(Dispute, user, "", area, start, end).values("tier", "outcome", k=F(area.key))
+    _add_disputes(per, disputes.annotate(n=Count("pk"), days=days, **flags))
+    follow_ups = _scoped(FollowUp, user, "agreement__dispute__", area, start, end)
+    for row in follow_ups.values(k=F(f"agreement__dispute__{area.key}")).annotate(
+        n=Count("pk"),
+        done=Count("pk", filter=Q(done_on__isnull=False)),
+        due=Count("pk", filter=Q(done_on__isnull=True, due__lte=today)),
+    ):
+        f = per[row["k"]]
+        f.follow_ups, f.follow_ups_done, f.follow_ups_due = row["n"], row["done"], row["due"]
+    return dict(per)
+
+
+def report(user: Any, level: str, code: str, start: Day = None, end: Day = None, today: Day = None) -> Report:
+    """The figures of one place over [start, end) (default: the last 365 days), and of each place in it."""
+    if not user.has_perm("mediation.view_dispute"):
+        raise PermissionDenied(_("Your role may not see dispute figures."))
+    today = today or timezone.localdate()
+    default_start, default_end = default_period(today)
+    start, end = start or default_start, end or default_end
+    check_period(start, end)
+    area = _area(user, level, code)
+    per = figures_by(user, area, start, end, today)
+    total = Figures()
+    for figures in per.values():
+        total.add(figures)
+    rows = [Row(c, n, per.get(pk) or Figures()) for pk, c, n in area.children]
+    return Report(level, code, area.name, start, end, area.by, total, rows)

@@ -1,0 +1,1 @@
+"""Open311 GeoReport v2 views, one module per resource: discovery, services, requests, tokens."""

@@ -1,0 +1,98 @@
+"""The pieces of `gridgov bench cases` at small scale: synthetic cases roll up to the naive figures,
+the load generator counts what it sent, and the baseline endpoints answer and commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from gridgov.bench import cases_bench, intake_server
+from gridgov.cases.figures import query, rollup, synthetic
+from gridgov.cases.figures.query import LEVELS, Selection
+from gridgov.cases.models import Case, CaseEvent, Escalation
+from gridgov.cases.models.rollups import RollupDirty
+from gridgov.geo.models import Grid
+from tests.cases import factories as f
+from tests.factories import Personas
+
+
+def test_synthetic_cases_roll_up_to_the_naive_figures(personas: Personas) -> None:
+    f.categories()
+    seconds, reused = synthetic.generate(3000, days=60)
+    assert not reused and seconds > 0
+    assert Case.objects.filter(title=synthetic.TITLE).count() == 3000
+    assert Case.objects.filter(state="closed", closed_at__isnull=False).count() > 2000
+    assert Escalation.objects.exists() and CaseEvent.objects.filter(action="rework").exists()
+    assert not RollupDirty.objects.exists()  # the triggers were lifted while inserting …
+    assert synthetic.generate(3000, days=60) == (0.0, True)  # … and a second run reuses the cases
+    rollup.rebuild()
+    today = timezone.localdate()
+    for start, end in (
+        (today - dt.timedelta(days=61), today + dt.timedelta(days=1)),
+        (today.replace(day=1), today),
+    ):
+        selection = Selection(Grid.objects.filter(village__code="331081001001"), start, end)
+        for level in LEVELS:
+            fast = {k: v.as_dict() for k, v in query.figures(selection, level).items()}
+            assert fast == {k: v.as_dict() for k, v in query.naive_figures(selection, level).items()}, level
+    Case.objects.filter(pk=Case.objects.first().pk).update(rating=5)  # type: ignore[union-attr]
+    assert RollupDirty.objects.count() == 1  # … and put back afterwards
+
+
+class _Ok(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as the generator expects
+
+    def do_GET(self) -> None:
+        body = b'{"ok": true}'
+        self.send_response(200 if self.path == "/" else 404)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def local_server() -> Iterator[int]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Ok)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield int(server.server_address[1])
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_load_generator_stops_at_its_count_and_counts_errors(local_server: int) -> None:
+    done = cases_bench.load(local_server, "GET", [("/", None)], {}, threads=3, seconds=30, limit=60)
+    assert (done["requests"], done["errors"]) == (60, 0) and done["per_s"] > 0
+    done = cases_bench.load(local_server, "GET", [("/missing", None)], {}, threads=2, seconds=30, limit=4)
+    assert done["errors"] == 4 and done["first_error"].startswith("404")
+
+
+@pytest.mark.urls("gridgov.bench.intake_server")
+@pytest.mark.django_db
+def test_the_baseline_endpoints_answer_and_commit_one_row() -> None:
+    intake_server.ensure_table()
+    client = Client()
+    assert client.get("/json").json() == {"ok": True}
+    reply = client.post("/commit", json.dumps({"n": 1}), content_type="application/json")
+    assert reply.status_code == 201
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {intake_server.TABLE}")
+        assert cursor.fetchone()[0] == 1
+
+
+def test_the_benchmark_server_mounts_the_baselines(tmp_path: Path) -> None:
+    scratch = cases_bench.BenchScratch(tmp_path, "sqlite:///x")
+    assert scratch.env()["GRIDGOV_BENCH_ENDPOINTS"] == "1"
