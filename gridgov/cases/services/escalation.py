@@ -63,7 +63,7 @@ def escalate_one(case_id: int, now: dt.datetime | None = None) -> bool:
     try:
         with transaction.atomic():
             case = (
-                Case.objects.select_for_update()
+                Case.objects.select_for_update(of=("self",))
                 .select_related("grid__village", "category", "department")
                 .get(pk=case_id)
             )

@@ -92,7 +92,7 @@ def deliver_due(limit: int = 50) -> int:
     now = timezone.now()
     with transaction.atomic():
         due = list(
-            WebhookDelivery.objects.select_for_update(skip_locked=True)
+            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("endpoint")
             .filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now)[:limit]
         )

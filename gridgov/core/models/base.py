@@ -65,7 +65,7 @@ class AuditedQuerySet(RestrictedQuerySet[_M]):
         if _inside_bulk_update.get():
             return super().update(**kwargs)
         with transaction.atomic(using=self.db):
-            before = {row.pk: audit.snapshot(row) for row in self.select_for_update()}
+            before = {row.pk: audit.snapshot(row) for row in self.select_for_update(of=("self",))}
             count = super().update(**kwargs)
             if before:
                 after_rows = self.model._default_manager.filter(pk__in=list(before))
