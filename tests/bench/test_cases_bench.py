@@ -45,7 +45,8 @@ def test_synthetic_cases_roll_up_to_the_naive_figures(personas: Personas) -> Non
         for level in LEVELS:
             fast = {k: v.as_dict() for k, v in query.figures(selection, level).items()}
             assert fast == {k: v.as_dict() for k, v in query.naive_figures(selection, level).items()}, level
-    # Known issue: on PostgreSQL the rollup triggers are not back after generate() (see the stop note).
+    Case.objects.filter(pk=Case.objects.first().pk).update(rating=5)  # type: ignore[union-attr]
+    assert RollupDirty.objects.count() == 1  # … and put back afterwards (inside a caller's transaction too)
 
 
 class _Ok(BaseHTTPRequestHandler):

@@ -159,6 +159,10 @@ def _indexes_lifted(cursor: Any, table: str) -> Iterator[None]:
     yield
     for _name, definition in indexes:
         cursor.execute(definition)
+    if connection.vendor == "postgresql":
+        # SET LOCAL lasts to the end of the outermost transaction, not of this block: inside a
+        # caller's transaction (a test's, say) triggers and checks would otherwise stay off.
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
 
 def generate(n: int, days: int = 730) -> tuple[float, bool]:
