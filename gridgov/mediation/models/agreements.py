@@ -34,7 +34,7 @@ class Agreement(AuditedModel):
         _("performance"), max_length=20, choices=Performance.choices, default=Performance.PENDING
     )
 
-    grid_path = "dispute__case__grid"
+    grid_path = "dispute__grid"
 
     class Meta:
         verbose_name = _("mediation agreement")
@@ -64,7 +64,7 @@ class FollowUp(AuditedModel):
     )
     note = models.TextField(_("note"), max_length=2000, blank=True)
 
-    grid_path = "agreement__dispute__case__grid"
+    grid_path = "agreement__dispute__grid"
 
     class Meta:
         verbose_name = _("follow-up visit")
@@ -83,7 +83,7 @@ class Visit(AuditedModel):
     on = models.DateField(_("date"))
     purpose = models.CharField(_("purpose"), max_length=200, blank=True)
 
-    grid_path = "party__dispute__case__grid"
+    grid_path = "party__dispute__grid"
 
     class Meta:
         verbose_name = _("visit to a centre")

@@ -143,6 +143,7 @@ def open_dispute(actor: Any, data: DisputeInput) -> Dispute:
         today = timezone.localdate()
         dispute = Dispute.objects.create(
             case=case,
+            grid_id=case.grid_id,
             kind=data.kind,
             matter=case.description,
             happened_on=data.happened_on,
