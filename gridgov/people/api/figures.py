@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Router
 
 from gridgov.geo.models import Grid, SubDistrict, Village
@@ -35,7 +36,7 @@ def figures(request: HttpRequest, level: Level, code: str, on: dt.date | None = 
     return {
         "level": level,
         "code": code,
-        "on": (on or dt.date.today()).isoformat(),
+        "on": (on or timezone.localdate()).isoformat(),
         "figures": figures_for(grids, on).as_dict(),
         "by": child,
         "rows": [{"code": c, "name": n, **f.as_dict()} for c, n, f in figures_by(grids, child, on)],

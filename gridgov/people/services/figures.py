@@ -2,6 +2,11 @@
 
 One function computes them per grid; villages and sub-districts add their grids up. The UI, the API
 and the export all call it, so the same place always shows the same numbers.
+
+Every figure answers "as of a date": who lived where on that date (the move-in/move-out history), tags
+valid on it, registrations lapsed by it. Today's figures read the present columns (household, grid),
+which the history's open stays mirror; a past date shifts them by the stays that changed since
+(figures_past). Households and buildings carry no dates: they are counted as they stand.
 """
 
 from __future__ import annotations
@@ -12,9 +17,11 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 
 from gridgov.geo.models import Grid
-from gridgov.people.models import Building, Household, ResidenceRegistration, Resident, ResidentTag
+from gridgov.people.models import Building, Household, ResidenceRegistration, Resident
+from gridgov.people.services.figures_past import shift_to_past, tag_valid_on
 
 
 @dataclass
@@ -56,25 +63,24 @@ def _count_by_grid(qs: Any, field: str = "grid_id") -> dict[int, int]:
 
 
 def figures_by_grid(grids: Any, on: dt.date | None = None) -> dict[int, Figures]:
-    """Figures for each grid of a queryset of grids (already restricted by the caller)."""
-    on = on or dt.date.today()
+    """Figures for each grid of a queryset of grids (already restricted by the caller), as of `on`."""
+    today = timezone.localdate()
+    on = on or today
     grid_ids = grids.values("pk")
     present = Resident.objects.filter(grid__in=grid_ids, household__isnull=False, anonymised_at=None)
     kinds = present.values_list("grid_id", "kind").annotate(n=Count("pk")).values_list("grid_id", "kind", "n")
-    active_tag = ResidentTag.objects.filter(resident=OuterRef("pk"), start__lte=on).filter(
-        Q(end__isnull=True) | Q(end__gte=on)
-    )
-    tagged = _count_by_grid(present.filter(Exists(active_tag)))
+    tagged = _count_by_grid(present.filter(tag_valid_on(on)))
     households = _count_by_grid(Household.objects.filter(grid__in=grid_ids))
     empty = _count_by_grid(
         Household.objects.filter(grid__in=grid_ids).exclude(
             Exists(Resident.objects.filter(household=OuterRef("pk")))
         )
     )
+    # Lapsed as of `on`: past its expected end and not ended by then (an end on `on` is no longer open:
+    # moving out ends the registration on the move-out day, and whoever moves out is gone that day).
+    not_ended = Q(ended_on=None) if on >= today else Q(ended_on=None) | Q(ended_on__gt=on)
     lapsed = _count_by_grid(
-        ResidenceRegistration.objects.filter(
-            household__grid__in=grid_ids, ended_on=None, expected_end__lt=on
-        ),
+        ResidenceRegistration.objects.filter(not_ended, household__grid__in=grid_ids, expected_end__lt=on),
         "household__grid_id",
     )
     bare = _count_by_grid(
@@ -96,6 +102,8 @@ def figures_by_grid(grids: Any, on: dt.date | None = None) -> dict[int, Figures]
     ):
         for grid_id, n in source.items():
             setattr(result[grid_id], name, n)
+    if on < today:
+        shift_to_past(result, grid_ids, on)
     return dict(result)
 
 

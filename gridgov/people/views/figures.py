@@ -3,6 +3,7 @@ and the table of every figure — from the same service, with the same rows, as 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -70,21 +71,35 @@ def _building_rows(user: Any, grid: Any) -> list[dict[str, Any]]:
     return rows
 
 
+def _as_of(raw: str) -> dt.date:
+    """`?on=YYYY-MM-DD`: the figures as of that date; today when absent or not a date."""
+    try:
+        return dt.date.fromisoformat(raw) if raw else common.today()
+    except ValueError:
+        return common.today()
+
+
 @registry_view()
 def figures_page(request: HttpRequest) -> HttpResponse:
     level, code = request.GET.get("level", ""), request.GET.get("code", "")
     if not level:
         level, code = _default_level(request.user)
     area, grids = _area(request.user, level, code)
+    on = _as_of(request.GET.get("on", ""))
+    past = on != common.today()
     child = CHILD.get(level, "sub_district")
-    rows = figures_by(grids, child)
+    rows = figures_by(grids, child, on)
     child_page = PAGE_FOR[child]
     table = [
         {
             "code": c,
             "name": n,
             "url": reverse(child_page, args=[c]),
-            "drill": reverse("people:figures") + f"?level={child}&code={c}" if child != "grid" else "",
+            "drill": (
+                reverse("people:figures") + f"?level={child}&code={c}" + (f"&on={on}" if past else "")
+                if child != "grid"
+                else ""
+            ),
             "cells": [(k, f.as_dict()[k]) for k in FIGURE_LABELS],
             **f.as_dict(),
         }
@@ -96,7 +111,8 @@ def figures_page(request: HttpRequest) -> HttpResponse:
             {"key": k, "name": str(FIGURE_LABELS[k]), "data": [r[k] for r in table]} for k in CHART_SERIES
         ],
     }
-    buildings = _building_rows(request.user, area) if level == "grid" else []
+    # The per-building breakdown counts today's residents: shown for today only.
+    buildings = _building_rows(request.user, area) if level == "grid" and not past else []
     if buildings:
         # One grid is one bar: its buildings say more. Same definitions, counted per building.
         chart = {
@@ -110,12 +126,13 @@ def figures_page(request: HttpRequest) -> HttpResponse:
         "title": _("Figures"),
         "area": area,
         "level": level,
-        "tiles": common.tiles(figures_for(grids)),
+        "tiles": common.tiles(figures_for(grids, on)),
         "table": table,
         "columns": [(k, str(v)) for k, v in FIGURE_LABELS.items()],
         "chart": chart,
         "buildings": buildings,
         "area_url": reverse(PAGE_FOR[level], args=[code]) if area is not None else reverse("people:index"),
-        "on": common.today(),
+        "on": on,
+        "code": code,
     }
     return common.no_store(render(request, "people/figures.html", context))
