@@ -126,11 +126,12 @@ def _one(out: _Rows, rng: random.Random, place: tuple[int, ...], year: int, fixe
     row = {"kind": "neighbours", "matter": "纠纷", "risk_id": rng.choice(fixed["risks"]), "tier": tier}
     row |= {"happened_on": happened, "tier_started": happened, "tier_due": happened, "ended_on": ended}
     row |= {"outcome": outcome, "referral": "court" if outcome == "referred" else "", "centre_id": centre}
-    dispute = out.new(Dispute, **row, case_id=case)
+    dispute = out.new(Dispute, **row, case_id=case, grid_id=grid)  # the grid copied as open_dispute() does
     for k in range(2):
-        party = out.new(Party, dispute_id=dispute, name="甲乙"[k])
         repeats = rng.randint(1, 2) if k == 0 and rng.random() < 0.15 else 0
-        for _visit in range(1 + repeats if centre else 0):
+        visits = 1 + repeats if centre else 0
+        party = out.new(Party, dispute_id=dispute, name="甲乙"[k], visit_count=visits)  # as record_visit()
+        for _visit in range(visits):
             out.new(Visit, party_id=party, centre_id=centre, on=ended or happened)
     if rng.random() < 0.05:
         answered = at + dt.timedelta(hours=2) if rng.random() < 0.8 else None

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Sum
+from django.db.models import Count, F, Func, IntegerField, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +26,6 @@ from gridgov.mediation.models import (
     MediationCentre,
     Party,
     PoliceReferral,
-    Visit,
 )
 
 LEVELS = ("sub_district", "village", "grid", "centre")
@@ -170,8 +168,8 @@ class _Area:
     name: str
     where: dict[str, Any]  # the filter on Dispute
     by: str
-    key: str  # the path from Dispute to the row's area
     children: list[tuple[int, str, str]]  # (pk, code, name) of each row, in order
+    row_of: dict[int, int]  # grid pk -> pk of the row it counts in (its village, or itself)
 
 
 def _one(queryset: Any, code: str) -> Any:
@@ -186,20 +184,27 @@ def _children(user: Any, model: Any, **where: Any) -> list[tuple[int, str, str]]
     return list(found.values_list("pk", "code", "name"))
 
 
+def _village_of(grids: Any) -> dict[int, int]:
+    return dict(Grid.objects.filter(grids).values_list("pk", "village_id"))
+
+
 def _area(user: Any, level: str, code: str) -> _Area:
+    """The place asked for. Its disputes are picked and grouped by their own grid (the covering index),
+    and each grid's figures are then added to its row's in Python: no join to grids or villages."""
     if level == "sub_district":
         sd = _one(SubDistrict.objects.restrict(user, "view"), code)
         villages = _children(user, Village, sub_district=sd)
-        where = {"case__village_id__in": [v[0] for v in villages]}
-        return _Area(sd.name, where, "village", "case__village_id", villages)
+        row_of = _village_of(Q(village_id__in=[v[0] for v in villages]))
+        return _Area(sd.name, {"grid_id__in": list(row_of)}, "village", villages, row_of)
     if level == "village":
         village = _one(Village.objects.restrict(user, "view"), code)
         grids = _children(user, Grid, village=village)
-        return _Area(village.name, {"case__village_id": village.pk}, "grid", "case__grid_id", grids)
+        every = list(Grid.objects.filter(village=village).values_list("pk", flat=True))
+        return _Area(village.name, {"grid_id__in": every}, "grid", grids, {g: g for g in every})
     if level == "grid":
         grid = _one(Grid.objects.restrict(user, "view"), code)
         only = [(grid.pk, grid.code, grid.name)]
-        return _Area(grid.name, {"case__grid_id": grid.pk}, "grid", "case__grid_id", only)
+        return _Area(grid.name, {"grid_id": grid.pk}, "grid", only, {grid.pk: grid.pk})
     if level == "centre":
         return _centre(user, code)
     raise Invalid.one("level", _("Choose a sub-district, village, grid or centre."))
@@ -211,14 +216,15 @@ def _centre(user: Any, code: str) -> _Area:
     if len(code) == len("331081003"):
         sd = _one(SubDistrict.objects.restrict(user, "view"), code)
         centre = centres.filter(sub_district=sd, level=MediationCentre.Level.SUB_DISTRICT).first()
-        children, by, key = _children(user, Village, sub_district=sd), "village", "case__village_id"
+        children, by = _children(user, Village, sub_district=sd), "village"
     else:
         village = _one(Village.objects.restrict(user, "view"), code)
         centre = centres.filter(village=village).first()
-        children, by, key = _children(user, Grid, village=village), "grid", "case__grid_id"
+        children, by = _children(user, Grid, village=village), "grid"
     if centre is None:
         raise NotInScope(_("There is no mediation centre here."))
-    return _Area(centre.name, {"centre_id": centre.pk}, by, key, children)
+    # A centre's disputes may lie in any grid: rows are found for the grids that actually occur.
+    return _Area(centre.name, {"centre_id": centre.pk}, by, children, {})
 
 
 def _scoped(model: Any, user: Any, prefix: str, area: _Area, start: dt.date, end: dt.date) -> Any:
@@ -227,25 +233,10 @@ def _scoped(model: Any, user: Any, prefix: str, area: _Area, start: dt.date, end
     return model.objects.restrict(user, "view").filter(**period, **where).order_by()
 
 
-# Per dispute, in the same pass: membership in small sets of dispute ids (hashed once by the database).
-FLAGS: dict[str, Callable[[], QuerySet[Any]]] = {
-    "agreements_performed": lambda: Agreement.objects.filter(performance=Agreement.Performance.PERFORMED),
-    "agreements_broken": lambda: Agreement.objects.filter(performance=Agreement.Performance.BROKEN),
-    "police_referrals": lambda: PoliceReferral.objects.all(),
-    "police_answered": lambda: PoliceReferral.objects.filter(answered_at__isnull=False),
-    # "最多跑一次" missed: a party of the dispute came to a centre more than once.
-    "ran_more_than_once": lambda: Party.objects.filter(
-        pk__in=Visit.objects.values("party_id").annotate(n=Count("pk")).filter(n__gt=1).values("party_id")
-    ),
-}
-
-
 def _add_disputes(per: dict[Any, Figures], rows: Any) -> None:
     for row in rows:
-        f, n, outcome, tier = per[row["k"]], row["n"], row["outcome"], row["tier"]
+        f, n, outcome, tier = per[row["g"]], row["n"], row["outcome"], row["tier"]
         f.found += n
-        for name in FLAGS:
-            setattr(f, name, getattr(f, name) + row[name])
         if outcome == Dispute.Outcome.OPEN:
             f.open += n
             continue
@@ -260,21 +251,53 @@ def _add_disputes(per: dict[Any, Figures], rows: Any) -> None:
             f.resolved_tier_1_4 += n if tier <= TOWN_TIERS else 0
 
 
-def figures_by(user: Any, area: _Area, start: dt.date, end: dt.date, today: dt.date) -> dict[Any, Figures]:
-    """Figures for each row's area (keyed by its pk): one pass over the disputes, one over follow-ups."""
-    per: dict[Any, Figures] = defaultdict(Figures)
-    flags = {name: Count("pk", filter=Q(pk__in=ids().values("dispute_id"))) for name, ids in FLAGS.items()}
-    days = Sum(DaysBetween("ended_on", "happened_on"))
-    disputes = _scoped(Dispute, user, "", area, start, end).values("tier", "outcome", k=F(area.key))
-    _add_disputes(per, disputes.annotate(n=Count("pk"), days=days, **flags))
+def _flag_counts(user: Any, area: _Area, start: dt.date, end: dt.date, today: dt.date) -> list[Any]:
+    """Per grid, the figures that live on the dispute's dependants. Each query starts from the small
+    table (referrals, agreements, parties who came twice, follow-ups) and reaches the dispute by its
+    primary key, instead of probing a set for each of the period's disputes."""
+    on = {"g": F("dispute__grid_id")}
+    answered = Q(answered_at__isnull=False)
+    referrals = _scoped(PoliceReferral, user, "dispute__", area, start, end).values(**on)
+    agreements = _scoped(Agreement, user, "dispute__", area, start, end).values(**on)
+    performed, broken = Agreement.Performance.PERFORMED, Agreement.Performance.BROKEN
+    # 最多跑一次 missed: the partial index holds only the parties who came more than once.
+    heavy = _scoped(Party, user, "dispute__", area, start, end).filter(visit_count__gt=1).values(**on)
     follow_ups = _scoped(FollowUp, user, "agreement__dispute__", area, start, end)
-    for row in follow_ups.values(k=F(f"agreement__dispute__{area.key}")).annotate(
-        n=Count("pk"),
-        done=Count("pk", filter=Q(done_on__isnull=False)),
-        due=Count("pk", filter=Q(done_on__isnull=True, due__lte=today)),
-    ):
-        f = per[row["k"]]
-        f.follow_ups, f.follow_ups_done, f.follow_ups_due = row["n"], row["done"], row["due"]
+    not_done = Q(done_on__isnull=True)
+    return [
+        *referrals.annotate(
+            police_referrals=Count("dispute_id", distinct=True),
+            police_answered=Count("dispute_id", distinct=True, filter=answered),
+        ),
+        *agreements.filter(performance__in=(performed, broken)).annotate(
+            agreements_performed=Count("pk", filter=Q(performance=performed)),
+            agreements_broken=Count("pk", filter=Q(performance=broken)),
+        ),
+        *heavy.annotate(ran_more_than_once=Count("dispute_id", distinct=True)),
+        *follow_ups.values(g=F("agreement__dispute__grid_id")).annotate(
+            follow_ups=Count("pk"),
+            follow_ups_done=Count("pk", filter=~not_done),
+            follow_ups_due=Count("pk", filter=not_done & Q(due__lte=today)),
+        ),
+    ]
+
+
+def figures_by(user: Any, area: _Area, start: dt.date, end: dt.date, today: dt.date) -> dict[Any, Figures]:
+    """Figures for each row's area (keyed by its pk), added up from the figures of each grid."""
+    per_grid: dict[int, Figures] = defaultdict(Figures)
+    days = Sum(DaysBetween("ended_on", "happened_on"))
+    disputes = _scoped(Dispute, user, "", area, start, end).values("tier", "outcome", g=F("grid_id"))
+    _add_disputes(per_grid, disputes.annotate(n=Count("pk"), days=days))
+    for row in _flag_counts(user, area, start, end, today):
+        f = per_grid[row.pop("g")]
+        for name, value in row.items():
+            setattr(f, name, getattr(f, name) + value)
+    row_of = area.row_of
+    if any(g not in row_of for g in per_grid):  # a centre's grids
+        row_of = _village_of(Q(pk__in=list(per_grid))) if area.by == "village" else {g: g for g in per_grid}
+    per: dict[Any, Figures] = defaultdict(Figures)
+    for grid, figures in per_grid.items():
+        per[row_of[grid]].add(figures)
     return dict(per)
 
 
