@@ -126,6 +126,8 @@ def run(
     *,
     queries: int = 200,
     import_rows: int = 20_000,
+    cases: int | None = None,
+    intake_seconds: float = 20.0,
 ) -> Report:
     report: Report = {"machine": machine(), "database": "postgresql" if database_url else "sqlite"}
     with tempfile.TemporaryDirectory(prefix="gridgov-bench-") as tmp:
@@ -144,4 +146,8 @@ def run(
             from gridgov.bench.registry_bench import bench_registry
 
             report["registry"] = bench_registry(say, work, database_url, queries, import_rows)
+        if "cases" in parts:
+            from gridgov.bench.cases_bench import bench_cases
+
+            report["cases"] = bench_cases(say, work, database_url, cases, intake_seconds)
     return report

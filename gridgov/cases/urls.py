@@ -1,9 +1,11 @@
-from django.urls import path
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, include, path
 
 from gridgov.cases.views import actions, card, detail, files, inbox, intake, notifications, public, rate
+from gridgov.env import env_bool
 
 app_name = "cases"
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("cases/", inbox.inbox, name="inbox"),
     path("cases/new/", intake.new_case, name="new"),
     path("cases/places/", intake.places, name="places"),
@@ -19,3 +21,9 @@ urlpatterns = [
     path("g/<str:code>/", public.grid_page, name="grid_public"),
     path("rate/<str:token>", rate.rate_page, name="rate"),
 ]
+
+# The intake benchmark's baselines (a bare JSON answer, a one-row commit), served by the very server
+# under test: only on a benchmark's scratch server (`gridgov bench cases` sets the variable), never in
+# production.
+if not settings.PRODUCTION and env_bool("GRIDGOV_BENCH_ENDPOINTS", False):
+    urlpatterns.append(path("bench/", include("gridgov.bench.intake_server")))

@@ -1,4 +1,4 @@
-"""`gridgov bench [locate|api|memory|registry …]`: figures beside their baselines, saved as JSON."""
+"""`gridgov bench [locate|api|memory|registry|mediation|cases …]`: figures beside baselines, as JSON."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from django.core.management.base import BaseCommand, CommandParser
 from gridgov.bench.runner import run
 
 PARTS = ["locate", "api", "memory"]
-# Run only when named: `registry` first generates a city of 1.4 million residents (minutes).
-ON_REQUEST = ["registry", "mediation"]
+# Run only when named: `registry` first generates a city of 1.4 million residents, `cases` ten
+# million cases on PostgreSQL (minutes each).
+ON_REQUEST = ["registry", "mediation", "cases"]
 
 
 class Command(BaseCommand):
@@ -34,6 +35,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--import-rows", type=int, default=20_000, help="registry: rows of the import throughput workbook"
         )
+        parser.add_argument(
+            "--cases",
+            type=int,
+            default=None,
+            help="cases: synthetic cases for the figures (default 10,000,000 on PostgreSQL, "
+            "1,000,000 on SQLite; 0 skips the figures)",
+        )
+        parser.add_argument(
+            "--intake-seconds",
+            type=float,
+            default=20.0,
+            help="cases: seconds of load for the intake and each baseline (default 20; 0 skips intake)",
+        )
         parser.add_argument("--output", type=Path, default=None, help="write the figures as JSON here")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -46,6 +60,8 @@ class Command(BaseCommand):
             self.stdout.write,
             queries=options["queries"],
             import_rows=options["import_rows"],
+            cases=options["cases"],
+            intake_seconds=options["intake_seconds"],
         )
         output = options["output"] or Path(settings.VAR_DIR) / "bench" / "latest.json"
         output.parent.mkdir(parents=True, exist_ok=True)
