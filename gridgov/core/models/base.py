@@ -58,6 +58,14 @@ class RestrictedQuerySet(models.QuerySet[_M]):
         return self if q is None else self.filter(q)
 
 
+def _as_loaded(row: models.Model) -> dict[str, Any]:
+    """The snapshot AuditedModel.from_db took when the row was read, or one taken now."""
+    from gridgov.core import audit
+
+    loaded: dict[str, Any] | None = row.__dict__.get("_audit_before")
+    return audit.snapshot(row) if loaded is None else loaded
+
+
 class AuditedQuerySet(RestrictedQuerySet[_M]):
     def update(self, **kwargs: Any) -> int:
         from gridgov.core import audit
@@ -65,11 +73,11 @@ class AuditedQuerySet(RestrictedQuerySet[_M]):
         if _inside_bulk_update.get():
             return super().update(**kwargs)
         with transaction.atomic(using=self.db):
-            before = {row.pk: audit.snapshot(row) for row in self.select_for_update(of=("self",))}
+            before = {row.pk: _as_loaded(row) for row in self.select_for_update(of=("self",))}
             count = super().update(**kwargs)
             if before:
                 after_rows = self.model._default_manager.filter(pk__in=list(before))
-                audit.record_changes([(row, before[row.pk], audit.snapshot(row)) for row in after_rows])
+                audit.record_changes([(row, before[row.pk], _as_loaded(row)) for row in after_rows])
         return count
 
     def bulk_create(self, objs: Iterable[_M], *args: Any, **kwargs: Any) -> list[_M]:
@@ -77,6 +85,7 @@ class AuditedQuerySet(RestrictedQuerySet[_M]):
 
         with transaction.atomic(using=self.db):
             created = super().bulk_create(objs, *args, **kwargs)
+            # One entry per row, snapshotted from the objects in memory, inserted in one statement.
             audit.record_creates(created)
         return created
 
@@ -85,8 +94,9 @@ class AuditedQuerySet(RestrictedQuerySet[_M]):
 
         objs = list(objs)
         with transaction.atomic(using=self.db):
+            # One read for the whole batch: the objects' own load-time snapshots may be stale.
             stored = {
-                row.pk: audit.snapshot(row)
+                row.pk: _as_loaded(row)
                 for row in self.model._default_manager.filter(pk__in=[o.pk for o in objs])
             }
             token = _inside_bulk_update.set(True)
@@ -116,7 +126,7 @@ class AuditedModel(models.Model):
         with transaction.atomic(using=kwargs.get("using")):
             if not creating and not hasattr(self, "_audit_before"):
                 stored = type(self)._default_manager.filter(pk=self.pk).first()
-                self._audit_before = audit.snapshot(stored) if stored else {}
+                self._audit_before = _as_loaded(stored) if stored else {}
             super().save(*args, **kwargs)
             after = audit.snapshot(self)
             if creating:
