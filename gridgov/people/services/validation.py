@@ -13,6 +13,11 @@ from gridgov.people.models import Resident
 from gridgov.people.pinyin import name_keys
 
 MAX_AGE_YEARS = 130
+# Django's Choices.values builds a new list on every call; an import asks five times a row.
+_DOCUMENT_TYPES = frozenset(DocumentType.values)
+_GENDERS = frozenset(Resident.Gender.values)
+_RELATIONS = frozenset(Resident.Relation.values)
+_KINDS = frozenset(Resident.Kind.values)
 
 
 @dataclass
@@ -52,12 +57,12 @@ def clean_resident(data: ResidentInput, *, today: dt.date | None = None) -> Clea
         errors.add("name", _("The name is missing."))
     elif len(name) > 60:
         errors.add("name", _("The name is longer than 60 characters."))
-    if data.document_type not in DocumentType.values:
+    if data.document_type not in _DOCUMENT_TYPES:
         errors.add("document_type", _("Unknown document type."))
     check = None
     if not data.document_number.strip():
         errors.add("document_number", _("The document number is missing."))
-    elif data.document_type in DocumentType.values:
+    elif data.document_type in _DOCUMENT_TYPES:
         try:
             check = validate_document(data.document_type, data.document_number, on=today)
         except IdentityError as error:
@@ -72,7 +77,7 @@ def clean_resident(data: ResidentInput, *, today: dt.date | None = None) -> Clea
         )
     if check is not None and check.gender and data.gender and data.gender != check.gender:
         errors.add("gender", _("The gender does not match the document number."))
-    if gender not in Resident.Gender.values:
+    if gender not in _GENDERS:
         errors.add("gender", _("Choose a gender."))
     if birth is None:
         errors.add("birth_date", _("The birth date is missing."))
@@ -88,9 +93,9 @@ def clean_resident(data: ResidentInput, *, today: dt.date | None = None) -> Clea
             phone = normalize_phone(data.phone)
         except IdentityError as error:
             errors.add("phone", error.message)
-    if data.relation not in Resident.Relation.values:
+    if data.relation not in _RELATIONS:
         errors.add("relation", _("Unknown relation to the head of household."))
-    if data.kind not in Resident.Kind.values:
+    if data.kind not in _KINDS:
         errors.add("kind", _("Choose registered or floating."))
     if len(data.workplace) > 100:
         errors.add("workplace", _("The workplace is longer than 100 characters."))
