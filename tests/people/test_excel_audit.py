@@ -9,8 +9,10 @@ from typing import Any
 
 from gridgov.core import audit
 from gridgov.core.models import AuditEntry
+from gridgov.people.excel import bulk
 from gridgov.people.excel.importer import Outcome, acting_for, import_workbook
 from gridgov.people.models import Building, Residence, ResidenceRegistration, Resident
+from gridgov.people.services.validation import ResidentInput, clean_resident
 from tests.factories import Personas
 from tests.people import factories as f
 from tests.people.test_excel_books import book, resident
@@ -106,3 +108,39 @@ def test_reimport_with_changes_records_each_changed_row(personas: Personas) -> N
     assert json.loads(update.changes)["after"]["name"] == "居民五"
     assert "document_cipher" not in update.changes  # same number: not re-encrypted, so not changed
     assert Resident.objects.get(pk=update.object_id).birth_date == dt.date(1970, 1, 6)
+
+
+def test_bulk_update_of_every_row_records_each_before_and_after(personas: Personas) -> None:
+    f.building(personas.worker)
+    assert run(personas.worker, workbook()).imported
+    before = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    rows = []
+    for n in range(ROWS):
+        number, phone, landlord = numbers(n)
+        extra: dict[str, Any] = {"联系电话": phone, "单元": f"{n % 3 + 1}单元", "房号": str(101 + n % 7)}
+        if n % 4 == 0:
+            extra |= FLOATING | {"房东电话": landlord}
+        rows.append(resident(f"新居民{n}", number, 工作单位="温岭某厂", **extra))
+    outcome = run(personas.worker, book({"居民": rows}))
+    assert outcome.imported and outcome.counts["residents_updated"] == ROWS
+    updates = AuditEntry.objects.filter(id__gt=before, object_type="people.resident", action="update")
+    assert updates.count() == ROWS
+    for entry in updates:
+        changes = json.loads(entry.changes)
+        assert changes["after"]["name"] == "新" + changes["before"]["name"]
+        assert changes["after"]["workplace"] == "温岭某厂" and changes["before"]["workplace"] == ""
+        assert not any("cipher" in k or "index" in k for k in changes["after"])
+    assert audit.seal_pending() > 0 and audit.verify().ok
+
+
+def test_bulk_update_refuses_a_resident_out_of_reach_and_writes_nothing(personas: Personas) -> None:
+    f.building(personas.worker)
+    assert run(personas.worker, workbook()).imported
+    mine = Resident.objects.order_by("id").first()
+    assert mine is not None
+    clean = clean_resident(ResidentInput(name="别人", document_number=numbers(0)[0]))
+    count = AuditEntry.objects.count()
+    with acting_for(personas.other_worker, "cli"):
+        refused = bulk.update_residents(personas.other_worker, [(mine.pk, clean)])
+    assert refused == [mine.pk]
+    assert AuditEntry.objects.count() == count and Resident.objects.get(pk=mine.pk).name == mine.name

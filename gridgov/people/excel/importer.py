@@ -26,9 +26,7 @@ from gridgov.people.excel.columns import BUILDINGS, RESIDENTS
 from gridgov.people.excel.plan import Plan, Progress, ResidentItem
 from gridgov.people.excel.reader import Problem, WorkbookError, open_workbook, sheets
 from gridgov.people.excel.validate import Validator
-from gridgov.people.models import ResidenceRegistration
 from gridgov.people.services import places, residents, sealing
-from gridgov.people.services.validation import CleanResident, ResidentInput
 
 
 @contextmanager
@@ -183,18 +181,47 @@ def _apply(actor: Any, plan: Plan, progress: Progress | None) -> dict[str, int]:
         if progress:
             progress(_("importing"), start + len(batch), total)
     counts["residents_created"] = len(new)
-    done = len(new)
-    for item in plan.residents:
-        if item.existing is None:
-            continue
-        with _row(RESIDENTS.title, item.row):
-            _update(actor, item, households[(item.place.pk or 0, item.unit, item.room)].pk, counts)
-        done += 1
-        if progress and done % 250 == 0:
-            progress(_("importing"), done, total)
+    _update_existing(actor, [r for r in plan.residents if r.existing is not None], households, counts)
     if progress:
         progress(_("importing"), total, total)
     return counts
+
+
+def _update_existing(
+    actor: Any, items: list[ResidentItem], households: dict[bulk.HouseholdKey, Any], counts: dict[str, int]
+) -> None:
+    """People the registry knows already: changed details in bulk; moves and renewed registrations,
+    which are rare and touch several records each, through the residents service one by one."""
+    changed = [item for item in items if _changed(item)]
+    refused = bulk.update_residents(actor, [(_pk(item), item.clean) for item in changed])
+    if refused:
+        row = next(item.row for item in changed if _pk(item) in refused)
+        raise _RowFailed(RESIDENTS.title, row, _("This resident is outside your grids."))
+    counts["residents_updated"] = len(changed)
+    floating = [_pk(i) for i in items if i.registration is not None and i.clean.kind == "floating"]
+    registered = bulk.open_registrations(floating)
+    touched = {id(item) for item in changed}
+    for item in items:
+        existing = item.existing
+        assert existing is not None
+        household_id = households[(item.place.pk or 0, item.unit, item.room)].pk
+        with _row(RESIDENTS.title, item.row):
+            if existing.household_id != household_id:
+                residents.move_in(actor, existing.pk, household_id, item.moved_in)
+                counts["residents_moved"] += 1
+                touched.add(id(item))
+            data = item.registration
+            renew = data is not None and item.clean.kind == "floating"
+            if data is not None and renew and (existing.pk, data.start) not in registered:
+                residents.renew_registration(actor, existing.pk, data)
+                counts["registrations_added"] += 1
+                touched.add(id(item))
+    counts["residents_unchanged"] = len(items) - len(touched)
+
+
+def _pk(item: ResidentItem) -> int:
+    assert item.existing is not None
+    return item.existing.pk
 
 
 def _changed(item: ResidentItem) -> bool:
@@ -219,43 +246,3 @@ def _changed(item: ResidentItem) -> bool:
     if not clean.phone:
         return existing.phone_index != ""
     return existing.phone_index not in sealing.phone_candidates(clean.phone)
-
-
-def as_input(clean: CleanResident) -> ResidentInput:
-    """The checked values as the service's input: it checks them again, as it does for every caller."""
-    return ResidentInput(
-        name=clean.name,
-        document_number=clean.document_number,
-        document_type=clean.document_type,
-        gender=clean.gender,
-        birth_date=clean.birth_date,
-        phone=clean.phone,
-        relation=clean.relation,
-        kind=clean.kind,
-        workplace=clean.workplace,
-    )
-
-
-def _update(actor: Any, item: ResidentItem, household_id: int, counts: dict[str, int]) -> None:
-    existing = item.existing
-    assert existing is not None
-    touched = False
-    if _changed(item):
-        residents.update_resident(actor, existing.pk, as_input(item.clean))
-        counts["residents_updated"] += 1
-        touched = True
-    if existing.household_id != household_id:
-        residents.move_in(actor, existing.pk, household_id, item.moved_in)
-        counts["residents_moved"] += 1
-        touched = True
-    data = item.registration
-    if data is not None and item.clean.kind == "floating":
-        current = ResidenceRegistration.objects.filter(
-            resident_id=existing.pk, ended_on=None, start=data.start
-        )
-        if not current.exists():
-            residents.renew_registration(actor, existing.pk, data)
-            counts["registrations_added"] += 1
-            touched = True
-    if not touched:
-        counts["residents_unchanged"] += 1

@@ -48,7 +48,8 @@ def find_by_document(document_type: str, normalized: str) -> Resident | None:
     ).first()
 
 
-def _apply(resident: Resident, clean: CleanResident) -> None:
+def fill(resident: Resident, clean: CleanResident) -> None:
+    """Put checked details on the record; an unchanged number keeps its ciphertext (see sealing)."""
     resident.name, resident.name_pinyin, resident.name_initials = clean.name, clean.pinyin, clean.initials
     resident.gender, resident.birth_date = clean.gender, clean.birth_date
     resident.relation, resident.kind, resident.workplace = clean.relation, clean.kind, clean.workplace
@@ -97,7 +98,7 @@ def register_resident(
         errors.add("moved_in", _("The move-in date is in the future."))
     errors.raise_if_any()
     resident = Resident(household=target, grid_id=target.grid_id)
-    _apply(resident, clean)
+    fill(resident, clean)
     resident.save()
     Residence.objects.create(resident=resident, household=target, moved_in=moved_in)
     if registration is not None and clean.kind == Resident.Kind.FLOATING:
@@ -145,7 +146,7 @@ def update_resident(actor: Any, resident_id: int, data: ResidentInput) -> Reside
     other = find_by_document(clean.document_type, clean.document_number)
     if other is not None and other.pk != resident.pk:
         raise Invalid.one("document_number", _("Someone with this document is already registered."))
-    _apply(resident, clean)
+    fill(resident, clean)
     resident.save()
     return resident
 
