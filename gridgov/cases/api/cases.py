@@ -5,15 +5,17 @@ from typing import Any, Literal
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from gridgov.cases.api.rows import case_detail, case_row
+from gridgov.cases.api.rows import case_detail, case_row, summary_row
 from gridgov.cases.models import Case, Category
 from gridgov.cases.models.case import OPEN_STATES
 from gridgov.cases.services import rating, transitions
 from gridgov.cases.services.intake import ItemInput, Report, intake
+from gridgov.core.errors import NotInScope
 
 router = Router()
 
@@ -117,13 +119,10 @@ def inbox(
 )
 def create(request: HttpRequest, data: CaseIn) -> Status[dict[str, Any]]:
     result = intake(request.user, _report(data))
-    return Status(
-        201,
-        {
-            **case_row(_loaded(request.user, result.case.pk)),
-            "duplicates": [case_row(c) for c in result.duplicates],
-        },
-    )
+    if not result.visible:  # logged, but outside what this account may see
+        raise NotInScope(_("This case is outside your grids."))
+    # The case as stored is in memory with its category, grid and holder: no need to read it back.
+    return Status(201, {**case_row(result.case), "duplicates": [summary_row(c) for c in result.duplicates]})
 
 
 @router.get("/cases/{case_id}", summary="A case with its timeline, items and the actions you may take")

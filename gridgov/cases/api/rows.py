@@ -6,6 +6,7 @@ from typing import Any
 
 from gridgov.cases import workflow
 from gridgov.cases.models import Case
+from gridgov.cases.services.duplicates import Summary
 
 
 def iso(value: Any) -> str | None:
@@ -34,6 +35,24 @@ def case_row(case: Case) -> dict[str, Any]:
         "resolve_due": iso(case.resolve_due),
         "closed_at": iso(case.closed_at),
         "rating": case.rating,
+    }
+
+
+def summary_row(summary: Summary) -> dict[str, Any]:
+    """The same as case_row, from a case read as plain values (intake's duplicates)."""
+    v = summary.values
+    return {
+        "id": summary.pk,
+        "number": summary.number,
+        "title": v["title"],
+        "category": {"code": v["category__code"], "name": v["category__name"]},
+        **{k: v[k] for k in ("state", "version", "channel", "police", "handler", "level")},
+        # User.display_name(): the full name, else the user name.
+        "assignee": (v["assignee__full_name"] or v["assignee__username"]) if v["assignee_id"] else None,
+        "grid": {"code": v["grid__code"], "name": v["grid__name"]},
+        **{k: v[k] for k in ("lng", "lat", "address")},
+        **{k: iso(v[k]) for k in ("reported_at", "deadline", "resolve_due", "closed_at")},
+        "rating": v["rating"],
     }
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -15,10 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.cases.models import Case, CaseItem, Category, Reporter
-from gridgov.cases.models.case import OPEN_STATES, Channel
+from gridgov.cases.models import Case, CaseItem, Reporter
+from gridgov.cases.models.case import Channel
 from gridgov.cases.services import attachments as files
 from gridgov.cases.services import timeline
+from gridgov.cases.services.duplicates import Summary, around_new_case
+from gridgov.cases.services.reference import References, references
 from gridgov.cases.services.routing import holder
 from gridgov.cases.services.triage import triage
 from gridgov.core import crypto
@@ -31,8 +32,6 @@ from gridgov.people.identity import IdentityError, normalize_phone
 
 PHONE = "cases.reporter.phone"
 PHONE_INDEX = "people.phone"  # the registry's index space: a reporter's phone finds the resident too
-DUPLICATE_METRES = 200
-DUPLICATE_HOURS = 24
 _TAGS = re.compile(r"<[^>]*>")
 
 
@@ -66,7 +65,8 @@ class Report:
 @dataclass
 class Intake:
     case: Case
-    duplicates: list[Case]
+    duplicates: list[Summary]
+    visible: bool = True  # whether the actor may view the case just logged (an answer shows it only then)
 
 
 def plain(text: str, limit: int) -> str:
@@ -74,21 +74,24 @@ def plain(text: str, limit: int) -> str:
     return html.unescape(_TAGS.sub("", text)).replace("\x00", "").strip()[:limit]
 
 
-def _place(actor: Any, report: Report, errors: Collector) -> tuple[Grid | None, float, float, Any, Any]:
+def _place(
+    actor: Any, report: Report, errors: Collector, refs: References
+) -> tuple[Grid | None, float, float, Any, Any]:
     from gridgov.people.models import Building, Household
 
     # Staff pick households and buildings within their scope; outside systems (actor None) name any
     # address they know, and it only places the case.
-    households = Household.objects.restrict(actor, "view") if actor is not None else Household.objects.all()
-    buildings = Building.objects.restrict(actor, "view") if actor is not None else Building.objects.all()
+    # (Built only when asked for: restrict() costs as much as a small query.)
     household = building = None
     if report.household_id:
+        households = Household.objects.restrict(actor, "view") if actor is not None else Household.objects
         household = households.select_related("building").filter(pk=report.household_id).first()
         if household is None:
             errors.add("household_id", _("Unknown household."))
             return None, 0, 0, None, None
         building = household.building
     elif report.building_id:
+        buildings = Building.objects.restrict(actor, "view") if actor is not None else Building.objects
         building = buildings.filter(pk=report.building_id).first()
         if building is None:
             errors.add("building_id", _("Unknown building."))
@@ -107,10 +110,7 @@ def _place(actor: Any, report: Report, errors: Collector) -> tuple[Grid | None, 
     if grid_id is None:
         errors.add("location", _("This point is outside every grid."))
         return None, lng, lat, building, household
-    grid = Grid.objects.select_related("village__sub_district", "police_zone__officer", "leader").get(
-        pk=grid_id
-    )
-    return grid, lng, lat, building, household
+    return refs.grid(grid_id), lng, lat, building, household
 
 
 def _items(report: Report, errors: Collector) -> list[tuple[str, Decimal, str]]:
@@ -138,46 +138,28 @@ def _reporter_phone(report: Report, errors: Collector) -> str:
         return ""
 
 
-def duplicates_of(category: Category, lng: float, lat: float, at: dt.datetime) -> list[Case]:
-    """Open cases of the same category near the place, reported not long before: offered for merging."""
-    dlat = DUPLICATE_METRES / 111_320
-    dlng = dlat / max(math.cos(math.radians(lat)), 0.01)
-    near = Case.objects.filter(
-        category=category,
-        state__in=OPEN_STATES,
-        reported_at__gte=at - dt.timedelta(hours=DUPLICATE_HOURS),
-        lng__range=(lng - dlng, lng + dlng),
-        lat__range=(lat - dlat, lat + dlat),
-    ).order_by("reported_at")
-    return [c for c in near if _metres(lng, lat, c.lng, c.lat) <= DUPLICATE_METRES]
-
-
-def _metres(lng1: float, lat1: float, lng2: float, lat2: float) -> float:
-    x = math.radians(lng2 - lng1) * math.cos(math.radians((lat1 + lat2) / 2))
-    return 6_371_000 * math.hypot(x, math.radians(lat2 - lat1))
-
-
 def intake(actor: Any, report: Report) -> Intake:
     """A report becomes a case in the right grid with the right handler, or nothing is stored."""
     if actor is not None and not actor.has_perm("cases.add_case"):
         raise PermissionDenied(_("Your role may not log cases."))
+    refs = references.get()
     errors = Collector()
     if report.channel not in Channel.values:
         errors.add("channel", _("Unknown channel."))
-    category = Category.objects.select_related("department").filter(code=report.category, active=True).first()
+    category = refs.categories.get(report.category)
     if category is None:
         errors.add("category", _("Unknown category."))
     title = plain(report.title, 100)
     description = plain(report.description, 4000)
     if not title:
         errors.add("title", _("Say in a few words what happened."))
-    grid, lng, lat, building, household = _place(actor, report, errors)
+    grid, lng, lat, building, household = _place(actor, report, errors, refs)
     items = _items(report, errors)
     phone = _reporter_phone(report, errors)
     checked = files.check(report.photos) if report.photos else []
     errors.raise_if_any()
     assert category is not None and grid is not None
-    decision = triage(category, f"{title} {description}")
+    decision = triage(category, f"{title} {description}", refs.rules)
     now = timezone.now()
     chosen = decision.category
     with transaction.atomic():
@@ -189,7 +171,7 @@ def intake(actor: Any, report: Report) -> Intake:
             police=decision.police,
             handler=decision.handler,
             department=decision.department,
-            assignee=holder(grid, decision.handler, 0, decision.department),
+            assignee=holder(grid, decision.handler, 0, decision.department, refs),
             grid=grid,
             village=grid.village,
             police_zone=grid.police_zone,
@@ -224,5 +206,6 @@ def intake(actor: Any, report: Report) -> Intake:
             data["triage_rule"] = decision.rule
         event = timeline.record(case, actor, "report", "", case.state, "", data)
         files.store(case, event, checked, actor)
-        timeline.tell_holder(case, "reported")
-    return Intake(case, [c for c in duplicates_of(chosen, lng, lat, now) if c.pk != case.pk])
+        timeline.tell_holder(case, "reported", refs.endpoints)
+    duplicates, visible = around_new_case(case, actor)  # one query, after the commit
+    return Intake(case, duplicates, visible)

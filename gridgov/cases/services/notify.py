@@ -28,15 +28,20 @@ BACKOFF_SECONDS = [60, 300, 1800, 7200, 43200]  # then give up
 TIMEOUT_SECONDS = 10
 
 
-def notify(user_ids: Iterable[int], case: Case | None, kind: str, message: str) -> None:
+def notify(
+    user_ids: Iterable[int],
+    case: Case | None,
+    kind: str,
+    message: str,
+    endpoints: Iterable[WebhookEndpoint] | None = None,
+) -> None:
+    """`endpoints`: the active endpoints, when the caller has them already (intake's cache)."""
     Notification.objects.bulk_create(
         [Notification(user_id=uid, case=case, kind=kind, message=message[:300]) for uid in set(user_ids)]
     )
-    endpoints = [
-        e
-        for e in WebhookEndpoint.objects.filter(active=True)
-        if kind in {k.strip() for k in e.kinds.split(",")}
-    ]
+    if endpoints is None:
+        endpoints = WebhookEndpoint.objects.filter(active=True)
+    endpoints = [e for e in endpoints if kind in {k.strip() for k in e.kinds.split(",")}]
     now = timezone.now()
     WebhookDelivery.objects.bulk_create(
         [

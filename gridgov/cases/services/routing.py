@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from gridgov.accounts.models import ScopeKind, User
 from gridgov.accounts.roles import Role
@@ -31,17 +31,41 @@ def command_operator(grid: Grid) -> User | None:
     )
 
 
-def holder(grid: Grid, handler: str, level: int, department: Any = None) -> User | None:
+class Staff(Protocol):
+    """Who is on duty: asked of the database (LIVE), or of intake's per-process cache."""
+
+    def worker(self, grid: Grid) -> User | None: ...
+
+    def operator(self, grid: Grid) -> User | None: ...
+
+    def member(self, department: Any) -> User | None: ...
+
+
+class _Live:
+    def worker(self, grid: Grid) -> User | None:
+        return grid_handler(grid)
+
+    def operator(self, grid: Grid) -> User | None:
+        return command_operator(grid)
+
+    def member(self, department: Any) -> User | None:
+        return department.members.filter(is_active=True).order_by("pk").first()  # type: ignore[no-any-return]
+
+
+LIVE: Staff = _Live()
+
+
+def holder(grid: Grid, handler: str, level: int, department: Any = None, staff: Staff = LIVE) -> User | None:
     """Who holds a case at `level`: the handler, then the grid leader, then the command centre."""
     if level >= Level.COMMAND:
-        return command_operator(grid)
+        return staff.operator(grid)
     if level == Level.VILLAGE:
         leader = grid.leader if grid.leader is not None and grid.leader.is_active else None
-        return leader or command_operator(grid)
+        return leader or staff.operator(grid)
     if handler == HandlerKind.POLICE:
         officer = grid.police_zone.officer
-        return officer if officer is not None and officer.is_active else command_operator(grid)
+        return officer if officer is not None and officer.is_active else staff.operator(grid)
     if handler == HandlerKind.DEPARTMENT:
-        member = department.members.filter(is_active=True).order_by("pk").first() if department else None
-        return member or command_operator(grid)
-    return grid_handler(grid) or command_operator(grid)
+        member = staff.member(department) if department else None
+        return member or staff.operator(grid)
+    return staff.worker(grid) or staff.operator(grid)

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.cases.models import Case, CaseEvent
+from gridgov.cases.models import Case, CaseEvent, WebhookEndpoint
 from gridgov.cases.services import notify
 
 
@@ -40,7 +40,7 @@ def record(
     )
 
 
-def tell_holder(case: Case, kind: str) -> None:
+def tell_holder(case: Case, kind: str, endpoints: list[WebhookEndpoint] | None = None) -> None:
     if case.assignee_id is None:
         return
     messages = {
@@ -55,4 +55,5 @@ def tell_holder(case: Case, kind: str) -> None:
         case,
         kind,
         template % {"number": case.number, "grid": case.grid.name, "title": case.title},
+        endpoints,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gridgov.cases.models import Category, Department, TriageRule
@@ -17,12 +18,15 @@ class Decision:
     rule: str = ""  # the rule that decided, when one did
 
 
-def triage(category: Category, text: str) -> Decision:
+def triage(category: Category, text: str, rules: Iterable[TriageRule] | None = None) -> Decision:
     """The first active rule whose keyword appears in the text wins; else the category decides.
 
     A quarrel reported as a neighbour dispute but mentioning a knife goes to the police zone.
+    `rules`: the active rules in priority order, when the caller has them already (intake's cache).
     """
-    for rule in TriageRule.objects.filter(active=True).select_related("category", "department"):
+    if rules is None:
+        rules = TriageRule.objects.filter(active=True).select_related("category", "department")
+    for rule in rules:
         if any(word in text for word in rule.keyword_list()):
             chosen = rule.category or category
             return Decision(

@@ -18,7 +18,7 @@ from gridgov.cases import workflow
 from gridgov.cases.models import Case, CaseEvent
 from gridgov.cases.models.case import OPEN_STATES, State
 from gridgov.cases.services.attachments import MAX_BYTES, MAX_FILES
-from gridgov.cases.services.intake import duplicates_of
+from gridgov.cases.services.duplicates import duplicates_of
 from gridgov.cases.views import common
 from gridgov.geo.coords import convert_geojson, from_wgs84, parse_crs
 

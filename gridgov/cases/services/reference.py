@@ -1,0 +1,111 @@
+"""Reference data every intake reads, kept per process while the database's stamp stays the same.
+
+Categories, triage rules, webhook endpoints, and each grid with the people who would hold its cases
+change a few times a year; intake reads them on every report. A process keeps them and asks the
+database one question per intake — the stamp in `cases_referenceversion`, which triggers renew in the
+same transaction as any change to those tables (see models/reference.py) — the way the locate index
+keeps the map while MapVersion stays the same. Grids and departments are filled in lazily, the first
+time a case lands in them.
+
+The cached instances are shared between threads and only ever read.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+
+from gridgov.accounts.models import User
+from gridgov.cases.models import Category, Department, ReferenceVersion, TriageRule, WebhookEndpoint
+from gridgov.cases.services import routing
+from gridgov.geo.models import Grid
+
+
+@dataclass
+class References:
+    stamp: int
+    categories: dict[str, Category]  # active ones, by code, with their department
+    rules: list[TriageRule]  # active ones, in priority order, with category and department
+    endpoints: list[WebhookEndpoint]  # active ones
+    _grids: dict[int, tuple[Grid, User | None, User | None]] = field(default_factory=dict)
+    _members: dict[int, User | None] = field(default_factory=dict)
+
+    def grid(self, grid_id: int) -> Grid:
+        return self._grid(grid_id)[0]
+
+    def _grid(self, grid_id: int) -> tuple[Grid, User | None, User | None]:
+        found = self._grids.get(grid_id)
+        if found is None:
+            # The boundary is deferred: it is large, intake does not need it, and an audited model
+            # snapshots every loaded field.
+            grid = (
+                Grid.objects.select_related("village", "police_zone__officer", "leader")
+                .defer("boundary")
+                .get(pk=grid_id)
+            )
+            found = (grid, routing.grid_handler(grid), routing.command_operator(grid))
+            self._grids[grid_id] = found
+        return found
+
+    # The routing.Staff protocol, answered from the cache.
+    def worker(self, grid: Grid) -> User | None:
+        return self._grid(grid.pk)[1]
+
+    def operator(self, grid: Grid) -> User | None:
+        return self._grid(grid.pk)[2]
+
+    def member(self, department: Department) -> User | None:
+        if department.pk not in self._members:
+            self._members[department.pk] = routing.LIVE.member(department)
+        return self._members[department.pk]
+
+
+def _load(stamp: int) -> References:
+    return References(
+        stamp,
+        {c.code: c for c in Category.objects.filter(active=True).select_related("department")},
+        list(TriageRule.objects.filter(active=True).select_related("category__department", "department")),
+        list(WebhookEndpoint.objects.filter(active=True)),
+    )
+
+
+_STAMP = f"SELECT stamp FROM {ReferenceVersion._meta.db_table} WHERE id = 1"  # noqa: S608 (a constant)
+
+
+class _Cache:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._current: References | None = None
+
+    def get(self) -> References:
+        """The reference data as of now: one single-row read when nothing changed."""
+        # Plain SQL: the ORM would spend more time building this one-row read than the database
+        # spends answering it, on every intake.
+        with connection.cursor() as cursor:
+            cursor.execute(_STAMP)
+            row = cursor.fetchone()
+        stamp: Any = row[0] if row else None
+        current = self._current
+        if current is not None and current.stamp == stamp:
+            return current
+        with self._lock:
+            if stamp is None:
+                # No row yet (just migrated, or flushed): start one, so the next intakes can trust
+                # what this one loads. A concurrent first writer wins; its stamp is as good.
+                stamp = ReferenceVersion.objects.get_or_create(
+                    pk=1, defaults={"stamp": secrets.randbits(63)}
+                )[0].stamp
+            if self._current is None or self._current.stamp != stamp:
+                self._current = _load(stamp)
+            return self._current
+
+    def clear(self) -> None:
+        with self._lock:
+            self._current = None
+
+
+references = _Cache()

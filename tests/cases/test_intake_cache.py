@@ -1,0 +1,107 @@
+"""Intake's per-process reference cache, its statement budget, and its answer without re-reading."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from gridgov.accounts.models import ApiToken, User
+from gridgov.cases.api.rows import case_row, summary_row
+from gridgov.cases.models import Case, Category, ReferenceVersion, TriageRule
+from gridgov.cases.models.categories import HandlerKind
+from gridgov.cases.services.reference import references
+from gridgov.cases.services.routing import holder
+from gridgov.geo.models import Grid
+from tests.cases import factories as f
+from tests.factories import Personas
+
+
+def _stamp() -> int | None:
+    return ReferenceVersion.objects.filter(pk=1).values_list("stamp", flat=True).first()
+
+
+def test_an_edit_of_reference_data_reaches_the_very_next_intake(personas: Personas) -> None:
+    f.categories()
+    assert f.report(None).case.assignee == personas.worker  # the cache is built now
+    # A bulk update (no save(), no signal) of the worker's account: the trigger still sees it.
+    User.objects.filter(pk=personas.worker.pk).update(is_active=False)
+    case = f.report(None).case
+    grid = Grid.objects.get(pk=case.grid_id)
+    assert case.assignee is not None and case.assignee != personas.worker
+    assert case.assignee == holder(grid, HandlerKind.GRID, 0)
+    # Raw SQL on a category: the next case gets the new allowance.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE cases_category SET resolve_hours = 7 WHERE code = '0101'")
+    case = f.report(None).case
+    assert case.deadline - case.reported_at == timezone.timedelta(hours=7)
+    # A new triage rule applies at once.
+    TriageRule.objects.create(name="测试规则", keywords="测试暗号", police=True, handler=HandlerKind.POLICE)
+    case = f.report(None, title="测试暗号 楼下").case
+    assert case.police and case.handler == HandlerKind.POLICE and case.assignee == personas.officer
+    # An inactive category is unknown again.
+    Category.objects.filter(code="0101").update(active=False)
+    assert "0101" not in references.get().categories
+
+
+def test_a_log_in_does_not_renew_the_stamp(personas: Personas) -> None:
+    f.categories()
+    references.get()
+    before = _stamp()
+    assert before is not None
+    User.objects.filter(pk=personas.worker.pk).update(last_login=timezone.now())
+    assert _stamp() == before
+    User.objects.filter(pk=personas.worker.pk).update(full_name="陈慧玲二")
+    assert _stamp() != before
+
+
+def test_intake_stays_within_its_statement_budget(personas: Personas) -> None:
+    f.categories()
+    first = f.report(None).case  # the cache and the map index are built
+    with CaptureQueriesContext(connection) as captured:
+        result = f.report(personas.worker)
+    statements = [q["sql"] for q in captured.captured_queries]
+    # The stamp (and the map's version, when its check interval has passed); the transaction (a
+    # savepoint inside the test's own); three audited inserts — case, reporter, first event — each a
+    # savepoint, the row, its audit entry and the release; the notification; the grids of a grid
+    # worker's scope (accounts reads them once per user instance); the duplicates with the case's
+    # visibility.
+    assert len(statements) <= 20, statements
+    assert sum("INSERT INTO" in s for s in statements) == 7, statements
+    assert sum(s.startswith("SELECT") for s in statements) <= 4, statements
+    assert result.visible and [d.pk for d in result.duplicates] == [first.pk]
+
+
+def test_the_answer_is_the_case_as_stored_and_duplicates_read_as_values_match(
+    personas: Personas,
+) -> None:
+    f.categories()
+    token = ApiToken.issue(personas.worker, "test")[1]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    body = {"category": "0101", "title": "帮忙搬自行车", "lng": 121.365, "lat": 28.365}
+    answers: list[Any] = []
+    for _ in range(2):
+        reply = client.post("/api/v1/cases", json.dumps(body), content_type="application/json")
+        assert reply.status_code == 201, reply.content
+        answers.append(reply.json())
+    first, second = answers
+    stored = Case.objects.select_related("category", "grid", "assignee")
+    assert first["duplicates"] == [] and {k: v for k, v in first.items() if k != "duplicates"} == json.loads(
+        json.dumps(case_row(stored.get(pk=first["id"])))
+    )
+    assert second["duplicates"] == [json.loads(json.dumps(case_row(stored.get(pk=first["id"]))))]
+    result = f.report(personas.worker, title="帮忙搬自行车")
+    assert [summary_row(s) for s in result.duplicates] == [case_row(stored.get(pk=a["id"])) for a in answers]
+
+
+def test_an_account_that_may_log_but_not_see_the_case_gets_404(personas: Personas) -> None:
+    f.categories()
+    token = ApiToken.issue(personas.outsider, "test")[1]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    body = {"category": "0101", "title": "帮忙搬自行车", "lng": 121.365, "lat": 28.365}
+    reply = client.post("/api/v1/cases", json.dumps(body), content_type="application/json")
+    assert reply.status_code == 404 and Case.objects.filter(title="帮忙搬自行车").count() == 1
