@@ -17,6 +17,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from gridgov.core import context
+from gridgov.demo.registry import load_city_registry
 from gridgov.geo.models import Grid
 from gridgov.people.excel import exporter
 from gridgov.people.excel.columns import FIGURE_HEADERS
@@ -160,3 +161,16 @@ def test_the_api_page_and_export_answer_for_the_date_asked(
 def test_today_is_the_default_and_a_future_date_reads_today(moves: dict[str, Any]) -> None:
     grids = Grid.objects.all()
     assert figures_for(grids) == figures_for(grids, TODAY) == figures_for(grids, TODAY + dt.timedelta(days=1))
+
+
+@pytest.mark.usefixtures("personas")
+def test_a_generated_registry_on_past_dates_equals_the_naive_recount() -> None:
+    # 400 generated residents on the small map: departures, renewed and lapsed registrations, tags.
+    load_city_registry(total=400)
+    for on in (
+        TODAY,
+        TODAY.replace(day=1) - dt.timedelta(days=1),
+        BEFORE,
+        TODAY - dt.timedelta(days=3 * 365),
+    ):
+        assert figures_by_grid(Grid.objects.all(), on) == naive(on), on
