@@ -152,3 +152,24 @@ def test_buildings_are_placed_by_locate(personas: Personas, client_for: Any) -> 
         client, "/api/v1/buildings", {"name": "3幢", "address": "x", "lng": 100.0, "lat": 20.0, "floors": 3}
     )
     assert nowhere.status_code == 400 and "location" in nowhere.json()["error"]["fields"]
+
+
+def test_search_merges_its_readings_in_pinyin_order_within_scope(personas: Personas, home: Any) -> None:
+    from gridgov.people.services.search import MERGED_UP_TO, search
+
+    worker = personas.worker
+    lin = f.register(worker, home, "林大娘", f.LIN_DANIANG_ID, phone="138 0000 1234")
+    tang = f.register(worker, f.household(worker, home.building, room="202"), "唐女士", f.TANG_ID)
+    elsewhere = f.household(personas.admin, f.building(personas.admin, col=1, name="3幢"))
+    f.register(personas.admin, elsewhere, "林小东", f.resident_id("19900101", "993"))
+
+    def names(q: str, **options: Any) -> list[str]:
+        return [r.name for r in search(worker, q, **options)]
+
+    # "东辉" is no one's name but the address of both: found by address, ordered by pinyin (lin < tang).
+    assert names("东辉") == ["林大娘", "唐女士"] and names("东辉", limit=1) == ["林大娘"]
+    assert names("林") == ["林大娘"]  # 林小东 lives in another worker's grid
+    assert names("ldn") == names("lin") == names("13800001234") == names(f.LIN_DANIANG_ID) == ["林大娘"]
+    assert names("tang") == ["唐女士"] and names("zzz") == names("  ") == []
+    # Long listings (an export) take the single query: the same rows in the same order.
+    assert [r.pk for r in search(worker, "东辉", limit=MERGED_UP_TO + 1)] == [lin.pk, tang.pk]
