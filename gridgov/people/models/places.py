@@ -98,6 +98,8 @@ class Household(AuditedModel):
         constraints = [
             models.UniqueConstraint(fields=["building", "unit", "room"], name="people_household_unique_room"),
         ]
+        # The figures count a grid's households and the buildings they are in from this index alone.
+        indexes = [models.Index(fields=["grid", "building"], name="people_hh_grid_building")]
 
     def __str__(self) -> str:
         return self.address
