@@ -3,7 +3,9 @@ timed here (that is `gridgov bench registry`)."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+
+from django.utils import timezone
 
 from gridgov.bench import registry_bench
 from gridgov.demo.registry import load_city_registry
@@ -22,22 +24,20 @@ def test_measure_reports_every_figure_beside_its_floor(personas: Personas) -> No
         assert part["goal_p95_ms"] in registry_bench.GOALS_MS.values()
         assert isinstance(part["meets_goal"], bool) and part["ratio_p95"] > 0
     assert report["figures"]["naive"]["n"] == 1  # one sub-district on the small map
+    past = report["figures"]["past"]
+    assert past["on"] == registry_bench.past_date(timezone.localdate()).isoformat()
+    assert past["service"]["n"] == 4 and isinstance(past["meets_goal"], bool)
 
 
-def test_the_runner_and_the_command_know_the_registry_part(monkeypatch: Any) -> None:
-    from gridgov.bench import runner
+def test_the_past_date_is_the_end_of_last_month() -> None:
+    assert registry_bench.past_date(dt.date(2026, 3, 31)) == dt.date(2026, 2, 28)
+    assert registry_bench.past_date(dt.date(2026, 1, 1)) == dt.date(2025, 12, 31)
+
+
+def test_the_command_runs_the_registry_part_only_when_asked() -> None:
     from gridgov.bench.management.commands.bench import ON_REQUEST, PARTS
 
     assert "registry" in ON_REQUEST and "registry" not in PARTS  # minutes: only when asked for
-    calls: list[tuple[Any, ...]] = []
-
-    def fake(*args: Any) -> dict[str, int]:
-        calls.append(args)
-        return {"ok": 1}
-
-    monkeypatch.setattr(registry_bench, "bench_registry", fake)
-    report = runner.run(["registry"], None, 0, 0, lambda _m: None, queries=5, import_rows=10)
-    assert report["registry"] == {"ok": 1} and calls[0][3:] == (5, 10)
 
 
 def test_sqlite_needs_no_database_of_its_own() -> None:
