@@ -50,6 +50,7 @@ def quarrel(actor: Any, point: tuple[float, float] = cf.GRID_1_POINT, risk: str 
 
 def centre(p: Personas) -> MediationCentre:
     sd = p.operator.scope_sub_district
+    assert sd is not None
     return MediationCentre.objects.create(name="太平街道矛调中心", level="sub_district", sub_district=sd)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.models import AuditedModel
@@ -70,6 +71,12 @@ class FollowUp(AuditedModel):
         verbose_name = _("follow-up visit")
         verbose_name_plural = _("follow-up visits")
         ordering = ["due"]
+        indexes = [
+            # The figures read only the follow-ups not done and due after today (few: recent ones).
+            models.Index(
+                fields=["due"], condition=Q(done_on__isnull=True), name="mediation_followup_pending"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.agreement_id} {self.due}"

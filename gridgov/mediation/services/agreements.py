@@ -57,7 +57,14 @@ def make_agreement(actor: Any, dispute_id: int, version: int, data: AgreementInp
     errors.raise_if_any()
     assert data.signed_on is not None and data.performance_deadline is not None
     with transaction.atomic():
-        bump(dispute, version, outcome=Dispute.Outcome.AGREEMENT, ended_on=data.signed_on)
+        performance = Agreement.Performance.PENDING  # copied on the dispute for the figures
+        bump(
+            dispute,
+            version,
+            outcome=Dispute.Outcome.AGREEMENT,
+            ended_on=data.signed_on,
+            performance=performance,
+        )
         agreement = Agreement.objects.create(
             dispute=dispute,
             facts=data.facts.strip(),
@@ -76,6 +83,8 @@ def make_agreement(actor: Any, dispute_id: int, version: int, data: AgreementInp
                 agreement=agreement,
                 due=max(data.signed_on + dt.timedelta(days=days), data.performance_deadline),
             )
+        scheduled = F("follow_up_count") + len(FOLLOW_UP_DAYS)  # the figures' copy
+        Dispute.objects.filter(pk=dispute.pk).update(follow_up_count=scheduled)
         timeline.record(dispute.case, actor, "agreement", "", "", data.terms[:300], {"tier": dispute.tier})
         _conclude_case(actor, dispute, _("Mediation agreement signed."))
     return agreement
@@ -100,11 +109,20 @@ def record_follow_up(actor: Any, follow_up_id: int, note: str, performance: str)
     if not note.strip():
         raise Invalid.one("note", _("Write what you found."))
     with transaction.atomic():
+        # Read again under a lock: of two people recording the same follow-up at once, the second
+        # sees it done, so the dispute's count of done follow-ups goes up once.
+        locked = FollowUp.objects.select_for_update(of=("self",)).filter(pk=follow_up.pk)
+        newly_done = locked.values_list("done_on", flat=True).get() is None
         follow_up.done_on, follow_up.by, follow_up.note = timezone.localdate(), actor, note.strip()
         follow_up.save()
         agreement = follow_up.agreement
         agreement.performance = performance
         agreement.save()
+        # The figures' copies on the dispute.
+        done = F("follow_up_done_count") + (1 if newly_done else 0)
+        Dispute.objects.filter(pk=agreement.dispute_id).update(
+            performance=performance, follow_up_done_count=done
+        )
         timeline.record(
             agreement.dispute.case, actor, "follow_up", "", "", note.strip(), {"performance": performance}
         )
@@ -122,10 +140,14 @@ def record_visit(actor: Any, party_id: int, centre_id: int, on: dt.date, purpose
         visit = Visit.objects.create(party=party, centre=centre, on=on, purpose=purpose.strip()[:200])
         # In the database, not party.visit_count + 1: two visits recorded at once both count.
         Party.objects.filter(pk=party.pk).update(visit_count=F("visit_count") + 1)
+        heavy = Party.objects.filter(pk=party.pk, visit_count__gt=1)
+        if heavy.exists():  # 最多跑一次 missed: the figures' copy on the dispute
+            Dispute.objects.filter(pk=party.dispute_id, ran_more_than_once=False).update(
+                ran_more_than_once=True
+            )
     return visit
 
 
 def ran_more_than_once(disputes: QuerySet[Dispute]) -> QuerySet[Dispute]:
     """Disputes where some party had to come to a centre more than once ("最多跑一次" missed)."""
-    heavy = Party.objects.filter(visit_count__gt=1).values("dispute_id")
-    return disputes.filter(pk__in=heavy)
+    return disputes.filter(ran_more_than_once=True)

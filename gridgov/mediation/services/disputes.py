@@ -186,6 +186,10 @@ def refer_to_police(dispute: Dispute, reason: str) -> PoliceReferral:
     referral = PoliceReferral.objects.create(
         dispute=dispute, officer=officer, referred_at=timezone.now(), reason=reason[:300]
     )
+    # The figures' copy; a dispute whose earlier referral was answered stays "answered".
+    Dispute.objects.filter(pk=dispute.pk, police_status=Dispute.Police.NONE).update(
+        police_status=Dispute.Police.REFERRED
+    )
     if officer is not None:
         dispute.participants.add(officer)
         notify.notify(
@@ -222,6 +226,7 @@ def answer_referral(actor: Any, referral_id: int, answer: str) -> PoliceReferral
     with transaction.atomic():
         referral.answer, referral.answered_at = answer.strip()[:2000], timezone.now()
         referral.save()
+        Dispute.objects.filter(pk=referral.dispute_id).update(police_status=Dispute.Police.ANSWERED)
         referral.dispute.participants.add(actor)
         timeline.record(referral.dispute.case, actor, "police_answer", "", "", referral.answer)
     return referral
