@@ -107,3 +107,35 @@ def test_content_hash_is_still_the_documented_one(db: Any) -> None:
     body += [entry.changes, ""]
     text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     assert entry.content_hash == hashlib.sha256(text.encode()).hexdigest()
+
+
+def stored(model: type[models.Model], pks: list[Any]) -> list[tuple[Any, ...]]:
+    names = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+    return list(model._default_manager.filter(pk__in=pks).order_by("pk").values_list(*names))
+
+
+def test_lean_insert_writes_what_djangos_bulk_create_writes(personas: Personas) -> None:
+    household = f.household(personas.worker, f.building(personas.worker))
+    f.register(personas.worker, household, "林大娘", f.LIN_DANIANG_ID, phone="13800001234")
+    model = Resident.objects.get()
+    fields = [f.attname for f in Resident._meta.concrete_fields if not f.primary_key]
+
+    def copies(n: int) -> list[Resident]:
+        return [Resident(**{a: getattr(model, a) for a in fields} | {"name": f"副本{i}"}) for i in range(n)]
+
+    lean = Resident.objects.bulk_create(copies(7), batch_size=3)
+    plain = models.QuerySet.bulk_create(Resident.objects.all(), copies(7))  # Django's own, unaudited
+    assert all(r.pk and not r._state.adding for r in lean)
+    assert stored(Resident, [r.pk for r in lean]) == stored(Resident, [r.pk for r in plain])
+    assert AuditEntry.objects.filter(object_type="people.resident", action="create").count() == 1 + 7
+
+
+def test_expressions_and_options_take_djangos_way(db: Any) -> None:
+    with_expression = [Tag(code="expr", name="表达式", description=models.Value("说明"))]
+    assert Tag.objects.bulk_create(with_expression)[0].pk is not None
+    assert Tag.objects.get(code="expr").description == "说明"
+    Tag.objects.bulk_create([Tag(code="expr", name="重复")], ignore_conflicts=True)
+    given = Tag.objects.bulk_create([Tag(pk=900, code="given", name="给定")])
+    assert given[0].pk == 900
+    assert dict(Tag.objects.values_list("code", "name")) == {"expr": "表达式", "given": "给定"}
+    assert len(tag_entries("create")) == 3  # the ignored duplicate was not written, nor recorded

@@ -2,7 +2,7 @@
 
 Writes through `save()`, `delete()` (cascades included), `QuerySet.update()`, `bulk_create()` and
 `bulk_update()` all append audit entries in the same transaction as the change. Raw SQL does not,
-and gridgov has none outside migrations.
+and gridgov has none outside migrations, except `insert.insert_new`, whose rows bulk_create records.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, TypeVar
 
 from django.db import models, transaction
 from django.db.models import Q
+
+from gridgov.core.models.insert import insert_new
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -83,8 +85,13 @@ class AuditedQuerySet(RestrictedQuerySet[_M]):
     def bulk_create(self, objs: Iterable[_M], *args: Any, **kwargs: Any) -> list[_M]:
         from gridgov.core import audit
 
+        objs = list(objs)
+        simple = not args and set(kwargs) <= {"batch_size"}
         with transaction.atomic(using=self.db):
-            created = super().bulk_create(objs, *args, **kwargs)
+            if simple and insert_new(self, objs, kwargs.get("batch_size")):
+                created = objs
+            else:
+                created = super().bulk_create(objs, *args, **kwargs)
             # One entry per row, snapshotted from the objects in memory, inserted in one statement.
             audit.record_creates(created)
         return created
