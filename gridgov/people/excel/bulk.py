@@ -88,7 +88,8 @@ def register_residents(actor: Any, people: list[NewResident]) -> list[Resident]:
     for person in people:
         clean = person.clean
         resident = Resident(
-            household=person.household,
+            # By id: the object would only be checked and cached again, and nothing reads it back.
+            household_id=person.household.pk,
             grid_id=person.household.grid_id,
             name=clean.name,
             name_pinyin=clean.pinyin,
@@ -160,7 +161,7 @@ def update_residents(actor: Any, changes: list[tuple[int, CleanResident]]) -> li
     if not actor.has_perm("people.change_resident"):
         raise PermissionDenied(_("Your role may not do this."))
     allowed = Resident.objects.restrict(actor, "change").filter(anonymised_at=None)
-    found = {}
+    found: dict[int, Resident] = {}
     for start in range(0, len(changes), BATCH):
         found |= allowed.in_bulk([pk for pk, _clean in changes[start : start + BATCH]])
     refused = [pk for pk, _clean in changes if pk not in found]

@@ -18,17 +18,18 @@ def document_key(document_type: str, normalized: str) -> str:
     return f"{document_type}:{normalized}"
 
 
-def _same(cipher: str, index: str, new_index: str) -> bool:
+def _same(record: object, prefix: str, new_index: str) -> bool:
     """The record already holds this value under the current key. Sealing it again would only draw a
-    fresh nonce: a new ciphertext for the same number, recorded on the audit trail as a change."""
+    fresh nonce: a new ciphertext for the same number, recorded on the audit trail as a change.
+    (Read with getattr: the demo generator seals into light holders whose slots start unset.)"""
+    cipher = getattr(record, f"{prefix}_cipher", "")
+    index = getattr(record, f"{prefix}_index", "")
     return bool(cipher) and index == new_index and not crypto.needs_rotation(cipher)
 
 
 def seal_document(resident: Resident, document_type: str, normalized: str) -> None:
     index = crypto.blind_index(document_key(document_type, normalized), DOCUMENT)
-    if resident.document_type == document_type and _same(
-        resident.document_cipher, resident.document_index, index
-    ):
+    if getattr(resident, "document_type", "") == document_type and _same(resident, "document", index):
         return
     resident.document_type = document_type
     resident.document_cipher = crypto.encrypt(normalized, DOCUMENT)
@@ -38,7 +39,7 @@ def seal_document(resident: Resident, document_type: str, normalized: str) -> No
 
 def seal_phone(resident: Resident, phone: str) -> None:
     index = crypto.blind_index(phone, PHONE_INDEX) if phone else ""
-    if _same(resident.phone_cipher, resident.phone_index, index):
+    if _same(resident, "phone", index):
         return
     resident.phone_cipher = crypto.encrypt(phone, PHONE) if phone else ""
     resident.phone_index = index
@@ -47,7 +48,7 @@ def seal_phone(resident: Resident, phone: str) -> None:
 
 def seal_landlord_phone(registration: ResidenceRegistration, phone: str) -> None:
     index = crypto.blind_index(phone, PHONE_INDEX) if phone else ""
-    if _same(registration.landlord_phone_cipher, registration.landlord_phone_index, index):
+    if _same(registration, "landlord_phone", index):
         return
     registration.landlord_phone_cipher = crypto.encrypt(phone, LANDLORD_PHONE) if phone else ""
     registration.landlord_phone_index = index
