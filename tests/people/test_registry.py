@@ -178,3 +178,8 @@ def test_search_merges_its_readings_in_pinyin_order_within_scope(personas: Perso
     assert names("ldn") == names("lin") == names("13800001234") == names(f.LIN_DANIANG_ID) == ["林大娘"]
     assert names("tang") == ["唐女士"] and names("zzz") == names("  ") == []
     assert [r.name for r in search(worker, "东辉", limit=MERGED_UP_TO + 1)] == ["东辉明"]
+    # A number ending in X is a number, not the initial x of 徐小夏 and everyone like her.
+    xu = f.register(worker, home, "徐小夏", f.resident_id("19600101", "992"))
+    assert xu.name_initials.startswith("x") and f.resident_id("19600101", "992").endswith("X")
+    assert names(f.resident_id("19600101", "992")) == ["徐小夏"]
+    assert names(f.resident_id("19700303", "997")) == []

@@ -180,8 +180,13 @@ class Residence(AuditedModel):
         verbose_name_plural = _("residences")
         ordering = ["resident", "moved_in"]
         # Figures for a past date read the stays changed since: open ones that began after it
-        # (moved_out IS NULL, moved_in > D) and closed ones that ended after it (moved_out > D).
-        indexes = [models.Index(fields=["moved_out", "moved_in"], name="people_stay_out_in")]
+        # (moved_out IS NULL, moved_in > D) and closed ones that ended after it (moved_out > D), with
+        # whose and where they were, from this index alone.
+        indexes = [
+            models.Index(
+                fields=["moved_out", "moved_in", "resident", "household"], name="people_stay_changes"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(moved_out__isnull=True) | Q(moved_out__gte=models.F("moved_in")),
