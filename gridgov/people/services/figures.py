@@ -60,8 +60,9 @@ LABELS = {
 
 def _count_by_grid(qs: Any, field: str = "grid_id", distinct: str = "") -> dict[int, int]:
     # No ordering: a model's default ordering (a household's building, unit, room) would join those
-    # tables into a count that needs none of them.
-    count = Count(distinct, distinct=True) if distinct else Count("pk")
+    # tables into a count that needs none of them. COUNT(*), not COUNT(id): PostgreSQL then answers from
+    # a covering index without reading the rows.
+    count = Count(distinct, distinct=True) if distinct else Count("*")
     return dict(qs.order_by().values_list(field).annotate(n=count).values_list(field, "n"))
 
 
@@ -82,7 +83,7 @@ def figures_by_grid(grids: Any, on: dt.date | None = None) -> dict[int, Figures]
     on = on or today
     grid_ids = grids.values("pk")
     present = Resident.objects.filter(grid__in=grid_ids, household__isnull=False, anonymised_at=None)
-    kinds = present.order_by().values_list("grid_id", "kind").annotate(n=Count("pk"))
+    kinds = present.order_by().values_list("grid_id", "kind").annotate(n=Count("*"))
     tagged = _count_by_grid(present.filter(tag_valid_on(on)))
     households = _count_by_grid(Household.objects.filter(grid__in=grid_ids))
     # Empty households and bare buildings by subtraction: counting the distinct households of present
