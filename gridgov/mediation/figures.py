@@ -287,11 +287,13 @@ def figures_by(user: Any, area: _Area, start: dt.date, end: dt.date, today: dt.d
     and due after today; only the latter, a few recent ones, are read from the follow-ups themselves.
     """
     per_grid: dict[int, Figures] = defaultdict(Figures)
-    counts = {name: Count("pk", filter=q) for name, q in FLAGS.items()}
+    # COUNT(grid_id), not COUNT(id): the same number (grid is required), but a column of the index, so
+    # PostgreSQL can answer from the index alone too (an index-only scan instead of reading the table).
+    counts = {name: Count("grid_id", filter=q) for name, q in FLAGS.items()}
     days = Sum(DaysBetween("ended_on", "happened_on"))
     follow_ups = {"follow_ups": Sum("follow_up_count"), "follow_ups_done": Sum("follow_up_done_count")}
     disputes = _scoped(Dispute, user, "", area, start, end).values("tier", "outcome", g=F("grid_id"))
-    _add_disputes(per_grid, disputes.annotate(n=Count("pk"), days=days, **counts, **follow_ups))
+    _add_disputes(per_grid, disputes.annotate(n=Count("grid_id"), days=days, **counts, **follow_ups))
     for f in per_grid.values():
         f.follow_ups_due = f.follow_ups - f.follow_ups_done
     for grid, later in _due_later(user, area, start, end, today).items():
