@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from gridgov.core import context
 from gridgov.core.models.audit import AuditAnchor, AuditEntry
+from gridgov.core.models.insert import bulk_cursor
 
 GENESIS = "0" * 64
 REDACTED = "<redacted>"
@@ -133,11 +134,17 @@ _INSERT = (
 )
 
 
-def _hash_of(values: Sequence[Any]) -> str:
-    """content_hash of the _HASHED values, `at` already as its UTC ISO text."""
-    body = list(values)
-    # They are text and numbers, which _jsonable leaves as they are: skip its walk when they are.
-    text = _dumps(body) if all(type(v) in _PLAIN for v in body) else canonical(body)
+def _hash_of(values: Sequence[Any], prefix: str = "") -> str:
+    """content_hash of the _HASHED values, `at` already as its UTC ISO text.
+
+    `prefix` is canonical() of the leading values without its closing bracket, when a batch shares them:
+    a canonical list is its items' canonical texts joined by commas, so the rest can be appended.
+    """
+    rest = list(values)
+    # Text and numbers are what _jsonable leaves as they are: skip its walk when they are all there is.
+    text = _dumps(rest) if all(type(v) in _PLAIN for v in rest) else canonical(rest)
+    if prefix:
+        text = f"{prefix},{text[1:]}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -164,6 +171,7 @@ def _write(items: Sequence[_Pending]) -> None:
     now = timezone.now()
     at = now.astimezone(dt.UTC).isoformat(timespec="microseconds")
     who = (ctx.actor_id, ctx.actor_name[:150], ctx.role, ctx.source, ctx.request_id, ctx.ip)
+    shared = canonical([at, *who])[:-1]  # the same for the whole batch
     alias = router.db_for_write(AuditEntry)
     db = connections[alias]
     stored_at = AuditEntry._meta.get_field("at").get_db_prep_save(now, db)
@@ -177,8 +185,8 @@ def _write(items: Sequence[_Pending]) -> None:
             item.changes,
             item.reason[:500],
         )
-        rows.append((stored_at, *who, *what, _hash_of((at, *who, *what)), None, ""))
-    with db.cursor() as cursor:
+        rows.append((stored_at, *who, *what, _hash_of(what, shared), None, ""))
+    with bulk_cursor(db) as cursor:
         cursor.executemany(_INSERT, rows)
 
 

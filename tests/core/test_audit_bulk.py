@@ -7,7 +7,8 @@ import hashlib
 import json
 from typing import Any
 
-from django.db import models
+import pytest
+from django.db import IntegrityError, models, transaction
 
 from gridgov.core import audit, context
 from gridgov.core.models import AuditEntry
@@ -139,3 +140,11 @@ def test_expressions_and_options_take_djangos_way(db: Any) -> None:
     assert given[0].pk == 900
     assert dict(Tag.objects.values_list("code", "name")) == {"expr": "表达式", "given": "给定"}
     assert len(tag_entries("create")) == 3  # the ignored duplicate was not written, nor recorded
+
+
+def test_a_refused_lean_insert_raises_djangos_error_and_records_nothing(db: Any) -> None:
+    Tag.objects.create(code="care", name="关爱")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Tag.objects.bulk_create([Tag(code="new", name="新"), Tag(code="care", name="重复")])
+    assert list(Tag.objects.values_list("code", flat=True)) == ["care"]
+    assert len(tag_entries("create")) == 1

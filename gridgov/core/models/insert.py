@@ -11,7 +11,8 @@ and the caller takes Django's way.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connections, models, transaction
@@ -29,6 +30,40 @@ def _max_params(db: Any) -> int:
         return _MAX_PARAMS
     db.ensure_connection()
     return min(_MAX_PARAMS, int(db.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)))
+
+
+@contextmanager
+def bulk_cursor(db: Any) -> Iterator[Any]:
+    """A cursor for many rows of parameters: Django's, except on PostgreSQL with psycopg 3, where
+    Django's cursor binds on the client (every value quoted into the SQL text in Python, the largest
+    cost of a bulk insert there) and this one sends the values as parameters, as Django itself does
+    with the `server_side_binding` option. Errors come out as Django's, as from Django's cursor."""
+    db.ensure_connection()
+    psycopg = _psycopg() if db.vendor == "postgresql" else None
+    if psycopg is None or not isinstance(db.connection, psycopg.Connection):
+        with db.cursor() as cursor:
+            yield cursor
+        return
+    with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
+        yield cursor
+
+
+def _psycopg() -> Any:
+    try:
+        import psycopg
+    except ImportError:  # psycopg2: Django's cursor, as it is
+        return None
+    return psycopg
+
+
+def _unnest_types(fields: list[Any], db: Any) -> list[str] | None:
+    """PostgreSQL array types to UNNEST the columns from, under Django's own conditions for it."""
+    if db.vendor != "postgresql":
+        return None
+    if any((f.target_field if f.is_relation else f).get_internal_type() not in db.data_types for f in fields):
+        return None
+    # Without the type's parameters, as Django does: varchar[] rather than varchar(60)[].
+    return [f.db_type(db).split("(")[0] for f in fields]
 
 
 def _eligible_fields(model: type[models.Model], db: Any) -> list[Any] | None:
@@ -61,16 +96,26 @@ def insert_new(queryset: models.QuerySet[Any], objs: Sequence[models.Model], bat
     table = db.ops.quote_name(queryset.model._meta.db_table)
     columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
     returning, _params = db.ops.return_insert_columns([queryset.model._meta.pk])
-    size = min(batch_size or len(rows), max(1, _max_params(db) // len(fields)))
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    with transaction.atomic(using=queryset.db, savepoint=False), db.cursor() as cursor:
+    unnest = _unnest_types(fields, db)
+    if unnest is not None:
+        # PostgreSQL: one array per column, as Django's own bulk insert there does (few parameters to
+        # parse and plan, whatever the number of rows); RETURNING follows the arrays' order.
+        arrays = ", ".join(f"(%s)::{db_type}[]" for db_type in unnest)
+        sql = f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST({arrays}) {returning}"  # noqa: S608
+        size = batch_size or len(rows)
+    else:
+        one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        size = min(batch_size or len(rows), max(1, _max_params(db) // len(fields)))
+    with transaction.atomic(using=queryset.db, savepoint=False), bulk_cursor(db) as cursor:
         for start in range(0, len(rows), size):
             batch = rows[start : start + size]
-            # Identifiers from the model's own metadata, quoted by the backend; values are parameters.
-            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(batch))} {returning}"  # noqa: S608
-            cursor.execute(sql, [value for row in batch for value in row])
+            if unnest is not None:
+                cursor.execute(sql, [list(column) for column in zip(*batch, strict=True)])
+            else:
+                # Identifiers from the model's own metadata, quoted by the backend; values are parameters.
+                sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(batch))} {returning}"  # noqa: S608
+                cursor.execute(sql, [value for row in batch for value in row])
             keys = cursor.fetchall()  # what both backends' fetch_returned_insert_rows do
-            assert len(keys) == len(batch)
             for obj, (key,) in zip(objs[start : start + size], keys, strict=True):
                 obj.pk = key
                 obj._state.adding = False
