@@ -33,6 +33,7 @@ from gridgov.people.services.residents import RegistrationInput
 from gridgov.people.services.validation import ResidentInput, clean_resident
 
 CHUNK = 500
+_NUMERIC = frozenset({"int", "float", "date"})  # kinds whose empty value is None rather than ""
 Errors = dict[int | None, list[str]]
 
 
@@ -56,14 +57,19 @@ class Validator:
         for column in spec.columns:
             index = sheet.positions.get(column.field)
             if index is None:
-                values[column.field] = None if column.kind in ("int", "float", "date") else ""
+                values[column.field] = None if column.kind in _NUMERIC else ""
                 continue
-            try:
-                values[column.field] = cells.convert(row.values[index], row.types[index], column)
-            except cells.CellError as error:
-                errors.setdefault(index, []).append(error.message)
-                values[column.field] = None
-                continue
+            raw = row.values[index]
+            if raw is None and row.types[index] == "n":
+                # An empty cell (a third of a typical sheet): what cells.convert gives it, without the call.
+                values[column.field] = None if column.kind in _NUMERIC else ""
+            else:
+                try:
+                    values[column.field] = cells.convert(raw, row.types[index], column)
+                except cells.CellError as error:
+                    errors.setdefault(index, []).append(error.message)
+                    values[column.field] = None
+                    continue
             if column.required and values[column.field] in (None, ""):
                 errors.setdefault(index, []).append(missing())
         return values
