@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -38,7 +39,7 @@ def test_an_edit_of_reference_data_reaches_the_very_next_intake(personas: Person
     with connection.cursor() as cursor:
         cursor.execute("UPDATE cases_category SET resolve_hours = 7 WHERE code = '0101'")
     case = f.report(None).case
-    assert case.deadline - case.reported_at == timezone.timedelta(hours=7)
+    assert case.deadline - case.reported_at == dt.timedelta(hours=7)
     # A new triage rule applies at once.
     TriageRule.objects.create(name="测试规则", keywords="测试暗号", police=True, handler=HandlerKind.POLICE)
     case = f.report(None, title="测试暗号 楼下").case
