@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, connections, models, router, transaction
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
 from django.utils import timezone
 
 from gridgov.core import context
@@ -64,10 +66,17 @@ def _shape(model: type[models.Model], redacted: frozenset[str]) -> tuple[tuple[s
     known = _SHAPES.get(model)
     if known is not None and known[0] is redacted:
         return known[1]
-    plain = models.Field.value_from_object
+
+    # Plain: the value is the loaded attribute itself (Field.value_from_object through the default
+    # descriptors). A file field, say, hands out a wrapper instead: those go through value_from_object.
+    def plain(f: Any) -> bool:
+        return type(f).value_from_object is models.Field.value_from_object and f.descriptor_class in (
+            DeferredAttribute,
+            ForeignKeyDeferredAttribute,
+        )
+
     fields = tuple(
-        (f.attname, f.name in redacted, None if type(f).value_from_object is plain else f)
-        for f in model._meta.concrete_fields
+        (f.attname, f.name in redacted, None if plain(f) else f) for f in model._meta.concrete_fields
     )
     _SHAPES[model] = (redacted, fields)
     return fields

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, models, transaction
 
+from gridgov.cases.models import Attachment
 from gridgov.core import audit, context
 from gridgov.core.models import AuditEntry
 from gridgov.people.models import Resident, Tag
@@ -148,3 +149,11 @@ def test_a_refused_lean_insert_raises_djangos_error_and_records_nothing(db: Any)
         Tag.objects.bulk_create([Tag(code="new", name="新"), Tag(code="care", name="重复")])
     assert list(Tag.objects.values_list("code", flat=True)) == ["care"]
     assert len(tag_entries("create")) == 1
+
+
+def test_a_file_field_is_snapshotted_through_its_descriptor_as_before() -> None:
+    file = "cases/2026/01/照片.jpg"
+    attachment = Attachment(case_id=1, file=file, name="照片", content_type="image/jpeg", size=9)
+    assert attachment.file.name == file  # the descriptor's wrapper is in place of the text
+    assert audit.snapshot(attachment) == reference_snapshot(attachment)
+    assert audit.snapshot(attachment)["file"] == file
