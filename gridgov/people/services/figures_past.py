@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from gridgov.people.models import Residence, Resident, ResidentTag
 
@@ -43,16 +43,16 @@ Stay = tuple[int, int, int, int, str, bool]
 
 def _came_after(grid_ids: Any, on: dt.date) -> list[Stay]:
     """Residents counted today (in their present grid) whose present stay began after D."""
-    stays = Residence.objects.filter(
-        moved_out=None,
-        moved_in__gt=on,
-        household_id=F("resident__household_id"),
-        resident__anonymised_at=None,
-        resident__grid__in=grid_ids,
+    # From the grids' present residents, each checked for its stay: the stays begun after a date are
+    # spread over the whole city, and filtering them down to some grids visits every one of them.
+    came = Residence.objects.filter(
+        resident=OuterRef("pk"), household=OuterRef("household"), moved_out=None, moved_in__gt=on
     )
-    # The household is the resident's present one, so its grid is the resident's: no join for it.
-    rows = stays.annotate(tagged=tag_valid_on(on, "resident_id")).values_list(
-        "resident_id", "resident__grid_id", "household_id", "resident__grid_id", "resident__kind", "tagged"
+    present = Resident.objects.filter(grid__in=grid_ids, household__isnull=False, anonymised_at=None)
+    rows = (
+        present.filter(Exists(came))
+        .annotate(tagged=tag_valid_on(on))
+        .values_list("pk", "grid_id", "household_id", "grid_id", "kind", "tagged")
     )
     return list(rows.order_by())
 
