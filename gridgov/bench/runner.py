@@ -146,6 +146,10 @@ def run(
             from gridgov.bench.registry_bench import bench_registry
 
             report["registry"] = bench_registry(say, work, database_url, queries, import_rows)
+        if "import" in parts:
+            from gridgov.bench.import_bench import bench_import_part
+
+            report["import"] = bench_import_part(say, database_url, import_rows)
         if "cases" in parts:
             from gridgov.bench.cases_bench import bench_cases
 

@@ -1,4 +1,4 @@
-"""`gridgov bench [locate|api|memory|registry|mediation|cases …]`: figures beside baselines, as JSON."""
+"""`gridgov bench [locate|api|memory|registry|mediation|import|cases …]`: figures beside baselines."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from gridgov.bench.runner import run
 PARTS = ["locate", "api", "memory"]
 # Run only when named: `registry` first generates a city of 1.4 million residents, `cases` ten
 # million cases on PostgreSQL (minutes each).
-ON_REQUEST = ["registry", "mediation", "cases"]
+ON_REQUEST = ["registry", "mediation", "import", "cases"]
 
 
 class Command(BaseCommand):
@@ -33,7 +33,10 @@ class Command(BaseCommand):
             "--queries", type=int, default=200, help="registry: lookups per kind of search (default 200)"
         )
         parser.add_argument(
-            "--import-rows", type=int, default=20_000, help="registry: rows of the import throughput workbook"
+            "--import-rows",
+            type=int,
+            default=20_000,
+            help="import, registry: rows of the import throughput workbook",
         )
         parser.add_argument(
             "--cases",
