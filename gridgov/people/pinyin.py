@@ -51,10 +51,14 @@ def _fold_latin(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _han_syllables(run: str) -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def _han_syllables(run: str) -> tuple[str, ...]:
     # NORMAL style writes ü as "v" (v_to_u=False), so 吕 is "lv". Characters without a reading come back
     # unchanged and are dropped by the caller.
-    return lazy_pinyin(run, style=Style.NORMAL, errors="ignore")
+    # Cached per run, not per character: the phrase dictionary reads a run as a whole, so a character's
+    # reading can depend on its neighbours. Given names repeat far more than whole names (an import of
+    # new residents misses the name cache on every row), and pypinyin costs ~10 µs a run.
+    return tuple(lazy_pinyin(run, style=Style.NORMAL, errors="ignore"))
 
 
 def _syllables(name: str) -> list[str]:
