@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
 
 from gridgov.core.errors import Invalid
@@ -27,7 +27,7 @@ PERM = "mediation.view_dispute"
 # The figures in the order the page's table and the export show them, with what each key means.
 COLUMNS: dict[str, Any] = {
     "found": gettext_lazy("disputes found"),
-    "resolved": gettext_lazy("resolved"),
+    "resolved": pgettext_lazy("dispute", "resolved"),
     "share_village": gettext_lazy("resolved at tiers 1–2, share of ended (小事不出村)"),
     "share_town": gettext_lazy("resolved at tiers 1–4, share of ended (大事不出镇)"),
     "avg_days": gettext_lazy("average days to resolve"),

@@ -92,7 +92,7 @@ class EndForm(Versioned):
     outcome = forms.ChoiceField(
         label=_("outcome"),
         choices=[
-            (Dispute.Outcome.RESOLVED, _("resolved")),
+            (Dispute.Outcome.RESOLVED, Dispute.Outcome.RESOLVED.label),
             (Dispute.Outcome.REFERRED, _("referred elsewhere")),
         ],
     )

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from gridgov.accounts.models import User
 from gridgov.cases.figures import query, rollup, scope
@@ -31,7 +31,7 @@ LABELS: dict[str, Any] = {
     "rated": gettext_lazy("rated"),
     "rating_sum": gettext_lazy("sum of ratings"),
     "satisfied": gettext_lazy("rated 4 or 5"),
-    "due": gettext_lazy("due"),
+    "due": pgettext_lazy("cases", "due"),
     "deferred": gettext_lazy("due but deferred"),
     "due_closed": gettext_lazy("due and closed"),
     "due_closed_in_time": gettext_lazy("due and closed on time"),

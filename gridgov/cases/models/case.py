@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.cases.models.categories import Category, Department, HandlerKind
 from gridgov.core.models import AuditedModel
@@ -174,7 +175,7 @@ class CaseItem(AuditedModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="items")
     name = models.CharField(_("item"), max_length=60)
     quantity = models.DecimalField(_("quantity"), max_digits=8, decimal_places=2)
-    unit = models.CharField(_("unit"), max_length=10, blank=True)
+    unit = models.CharField(pgettext_lazy("of a quantity", "unit"), max_length=10, blank=True)
     done = models.BooleanField(_("done"), default=False)
     done_at = models.DateTimeField(null=True, blank=True)
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.core.models import AuditedModel
 from gridgov.mediation.models.disputes import Dispute, Party
@@ -53,7 +54,7 @@ class FollowUp(AuditedModel):
     """回访: a visit after an agreement to see that it is kept."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="follow_ups")
-    due = models.DateField(_("due"))
+    due = models.DateField(pgettext_lazy("follow-up visit", "due on"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.core.models import AuditedModel
 from gridgov.mediation.models.ladder import MediationCentre, Tier
@@ -42,7 +43,7 @@ class DisputeKind(models.TextChoices):
     NEIGHBOURS = "neighbours", _("neighbours")
     HOUSING_HOMESTEAD = "housing_homestead", _("housing and homestead")
     CONTRACT = "contract", _("contract")
-    BUSINESS = "business", _("business")
+    BUSINESS = "business", pgettext_lazy("dispute category", "business")
     DAMAGES = "damages", _("damages")
     LAND_FOREST = "land_forest", _("land and forest")
     REQUISITION = "requisition", _("land requisition and demolition")
@@ -58,7 +59,7 @@ class DisputeKind(models.TextChoices):
 class Dispute(AuditedModel):
     class Outcome(models.TextChoices):
         OPEN = "open", _("being mediated")
-        RESOLVED = "resolved", _("resolved")
+        RESOLVED = "resolved", pgettext_lazy("dispute", "resolved")
         AGREEMENT = "agreement", _("mediation agreement")
         REFERRED = "referred", _("referred elsewhere")
 
