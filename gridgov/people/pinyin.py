@@ -14,6 +14,7 @@ import re
 import unicodedata
 
 from pypinyin import Style, lazy_pinyin
+from pypinyin.constants import PHRASES_DICT
 
 # Single-character surnames whose surname reading differs from the dictionary's first choice, or whose
 # reading the dictionary gets wrong on its own. Ambiguous ones (长 chang/zhang) are left to the dictionary.
@@ -52,13 +53,27 @@ def _fold_latin(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
-def _han_syllables(run: str) -> tuple[str, ...]:
+def _run_syllables(run: str) -> tuple[str, ...]:
     # NORMAL style writes ü as "v" (v_to_u=False), so 吕 is "lv". Characters without a reading come back
     # unchanged and are dropped by the caller.
-    # Cached per run, not per character: the phrase dictionary reads a run as a whole, so a character's
-    # reading can depend on its neighbours. Given names repeat far more than whole names (an import of
-    # new residents misses the name cache on every row), and pypinyin costs ~10 µs a run.
     return tuple(lazy_pinyin(run, style=Style.NORMAL, errors="ignore"))
+
+
+def _in_a_phrase(run: str) -> bool:
+    """Whether some stretch of two or more of run's characters is a word of pypinyin's phrase dictionary."""
+    size = len(run)
+    return any(run[i:j] in PHRASES_DICT for i in range(size - 1) for j in range(i + 2, size + 1))
+
+
+def _han_syllables(run: str) -> tuple[str, ...]:
+    # pypinyin reads a run character by character unless the phrase dictionary holds a word made of some
+    # of its characters (its segmenter only joins characters into dictionary words or their prefixes, and
+    # reads a non-word character by character). Most given names hold no such word, so they are read
+    # from a per-character cache: an import of new residents misses the per-name cache on nearly every
+    # row, and pypinyin costs ~10 µs a run. Runs with a word are read whole, as before.
+    if len(run) < 2 or _in_a_phrase(run):
+        return _run_syllables(run)
+    return tuple(syllable for character in run for syllable in _run_syllables(character))
 
 
 def _syllables(name: str) -> list[str]:

@@ -25,7 +25,7 @@ from gridgov.people.identity import (
     validate_document,
     validate_resident_id,
 )
-from gridgov.people.pinyin import _han_syllables, name_keys
+from gridgov.people.pinyin import _han_syllables, _in_a_phrase, _run_syllables, name_keys
 
 # The pattern the fast path's prefix table was read from (gridgov/people/identity.py). If a phonenumbers
 # update changes it, re-read the table from the new pattern, then update this string.
@@ -171,14 +171,24 @@ def test_format_messages_are_translated_on_refusal() -> None:
     assert type(info.value.message) is str
 
 
-def test_cached_pinyin_runs_are_what_pypinyin_says() -> None:
-    runs = ["会兵", "重庆", "银行", "长", "长江", "行长", "朝阳", "单", "曾", "乐乐", "𠮷", "〇"]
+# Common name characters, polyphonic ones (重行长乐朝单曾还传) and ones that form words with neighbours.
+NAME_CHARACTERS = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高曾单欧阳翁吕会兵慧玲哲迪国藩海燕建华秀英明强丽娟军平志"
+    "勇敏静伟芳红霞子涵梓轩浩宇一诺欣怡重行长乐朝还传银庆江南北天文家和春秋东西金玉成功德仁义"
+)
+
+
+def test_pinyin_runs_read_as_pypinyin_reads_them_whole() -> None:
+    runs = ["会兵", "重庆", "银行", "长", "长江", "行长", "朝阳", "单", "乐乐", "𠮷", "〇", "天长地久"]
+    runs += [a + b for a in NAME_CHARACTERS for b in NAME_CHARACTERS]  # every pair, ~10,000
     rng = random.Random(5)
-    given = "会兵慧玲哲迪国藩海燕建华秀英明强丽娟军平志勇敏静伟芳红霞重行长乐朝单"
-    runs += ["".join(rng.choice(given) for _ in range(rng.choice((1, 2, 3)))) for _ in range(2_000)]
-    _han_syllables.cache_clear()
+    runs += ["".join(rng.choices(NAME_CHARACTERS, k=rng.choice((3, 4)))) for _ in range(5_000)]
+    _run_syllables.cache_clear()
     for run in runs + runs:  # cold, then cached
-        assert _han_syllables(run) == tuple(lazy_pinyin(run, style=Style.NORMAL, errors="ignore"))
+        assert _han_syllables(run) == tuple(lazy_pinyin(run, style=Style.NORMAL, errors="ignore")), run
+    # Both ways were taken: runs read character by character, and runs holding a word read whole.
+    with_word = sum(_in_a_phrase(run) for run in runs)
+    assert 200 < with_word < len(runs) - 5_000
 
 
 def test_name_keys_do_not_depend_on_what_was_read_before() -> None:
@@ -188,9 +198,9 @@ def test_name_keys_do_not_depend_on_what_was_read_before() -> None:
     names = [rng.choice(surnames) + "".join(rng.sample(given, 2)) for _ in range(3_000)]
     names += ["欧阳重庆", "Anna李", "李·Anna", "长孙无忌", "lü"]
     name_keys.cache_clear()
-    _han_syllables.cache_clear()
+    _run_syllables.cache_clear()
     forward = {name: name_keys(name) for name in names}
     name_keys.cache_clear()
-    _han_syllables.cache_clear()
+    _run_syllables.cache_clear()
     backward = {name: name_keys(name) for name in reversed(names)}
     assert forward == backward
