@@ -180,6 +180,7 @@ NAME_CHARACTERS = (
 
 def test_pinyin_runs_read_as_pypinyin_reads_them_whole() -> None:
     runs = ["会兵", "重庆", "银行", "长", "长江", "行长", "朝阳", "单", "乐乐", "𠮷", "〇", "天长地久"]
+    runs += ["王𠮷", "𠮷祥", "〇一", "李〇明", "丽\uf900", "\u3400\u4e00", "重庆〇", "银行行长"]
     runs += [a + b for a in NAME_CHARACTERS for b in NAME_CHARACTERS]  # every pair, ~10,000
     rng = random.Random(5)
     runs += ["".join(rng.choices(NAME_CHARACTERS, k=rng.choice((3, 4)))) for _ in range(5_000)]
