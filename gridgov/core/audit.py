@@ -14,6 +14,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +23,10 @@ from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttrib
 from django.db.models.query_utils import DeferredAttribute
 from django.utils import timezone
 
+from gridgov.core import collect as _collect
 from gridgov.core import context
 from gridgov.core.models.audit import AuditAnchor, AuditEntry
-from gridgov.core.models.insert import bulk_cursor
+from gridgov.core.models.insert import bulk_cursor, max_params
 
 GENESIS = "0" * 64
 REDACTED = "<redacted>"
@@ -167,7 +169,7 @@ def chain_hash(previous: str, seq: int, content: str) -> str:
 
 
 def _write(items: Sequence[_Pending]) -> None:
-    """Insert the entries with one executemany, in the caller's transaction.
+    """Insert the entries with one executemany, in the caller's transaction (or queue them, in collect()).
 
     Not through the ORM's bulk_create: for an import's tens of thousands of entries its per-value
     preparation and the returned ids (unused here) cost more than the rest of the import's writes.
@@ -195,14 +197,49 @@ def _write(items: Sequence[_Pending]) -> None:
             item.reason[:500],
         )
         rows.append((stored_at, *who, *what, _hash_of(what, shared), None, ""))
+    queued = _collect.queue(alias)
+    if queued is not None:
+        queued.extend(rows)  # finished rows: collect() only defers their INSERT
+        return
     with bulk_cursor(db) as cursor:
         cursor.executemany(_INSERT, rows)
+
+
+_HEAD, _VALUES = _INSERT.split(" VALUES ")
+
+
+def _insert_together(db: Any, rows: list[tuple[Any, ...]]) -> None:
+    # One multi-row INSERT: a single statement (executemany is one per row on SQLite, and a pipeline
+    # of them on PostgreSQL).
+    together = max(1, max_params(db) // _VALUES.count("%s"))  # rows per statement, within the limit
+    with bulk_cursor(db) as cursor:
+        for start in range(0, len(rows), together):
+            chunk = rows[start : start + together]
+            cursor.execute(
+                f"{_HEAD} VALUES {', '.join([_VALUES] * len(chunk))}",
+                [value for row in chunk for value in row],
+            )
+
+
+def collect(using: str | None = None) -> AbstractContextManager[None]:
+    """Inside an atomic block: hold the block's audit entries and insert them in one statement at its end.
+
+    The entries are the per-row path's, in the same transaction; see gridgov.core.collect for what
+    keeps them with their rows (reads of the trail, savepoints, exceptions). Nested blocks insert at
+    the outermost one's end.
+    """
+    return _collect.collect(using or router.db_for_write(AuditEntry), _insert_together)
 
 
 def record_creates(instances: Iterable[models.Model]) -> None:
     _write(
         [_Pending("create", _label(i), str(i.pk), str(i), _dumps({"after": snapshot(i)})) for i in instances]
     )
+
+
+def record_create(instance: models.Model, after: dict[str, Any]) -> None:
+    """One create whose snapshot the caller already took (save() takes it for the next update's before)."""
+    _write([_Pending("create", _label(instance), str(instance.pk), str(instance), _dumps({"after": after}))])
 
 
 def record_changes(rows: Iterable[tuple[models.Model, dict[str, Any], dict[str, Any]]]) -> None:

@@ -87,7 +87,8 @@ class AuditedQuerySet(RestrictedQuerySet[_M]):
 
         objs = list(objs)
         simple = not args and set(kwargs) <= {"batch_size"}
-        with transaction.atomic(using=self.db):
+        # No savepoint, as in save(): an error dooms the enclosing transaction.
+        with transaction.atomic(using=self.db, savepoint=False):
             if simple and insert_new(self, objs, kwargs.get("batch_size")):
                 created = objs
             else:
@@ -130,14 +131,18 @@ class AuditedModel(models.Model):
         from gridgov.core import audit
 
         creating = self._state.adding or self.pk is None
-        with transaction.atomic(using=kwargs.get("using")):
+        # No savepoint of its own: an error inside marks the enclosing transaction for rollback (as
+        # Django's own save_base does around its INSERT), so a row can never commit without its entry,
+        # and no caller of gridgov relies on recovering from a failed save inside its transaction
+        # (get_or_create and update_or_create keep their own savepoint around the create).
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             if not creating and not hasattr(self, "_audit_before"):
                 stored = type(self)._default_manager.filter(pk=self.pk).first()
                 self._audit_before = _as_loaded(stored) if stored else {}
             super().save(*args, **kwargs)
             after = audit.snapshot(self)
             if creating:
-                audit.record_creates([self])
+                audit.record_create(self, after)
             else:
                 audit.record_changes([(self, self._audit_before, after)])
             self._audit_before = after

@@ -22,7 +22,7 @@ _PLAIN_VALUES = frozenset({type(None), bool, int, float, str, bytes})
 _MAX_PARAMS = 30_000  # below PostgreSQL's limit (65,535) on one statement's parameters
 
 
-def _max_params(db: Any) -> int:
+def max_params(db: Any) -> int:
     """Parameters one statement may carry. Django assumes SQLite's old default of 999; asking the
     library for its real limit (32,766 since 3.32) lets a batch of 1,000 rows go in one statement
     instead of twenty, which the database executes about a third faster."""
@@ -105,7 +105,7 @@ def insert_new(queryset: models.QuerySet[Any], objs: Sequence[models.Model], bat
         size = batch_size or len(rows)
     else:
         one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        size = min(batch_size or len(rows), max(1, _max_params(db) // len(fields)))
+        size = min(batch_size or len(rows), max(1, max_params(db) // len(fields)))
     with transaction.atomic(using=queryset.db, savepoint=False), bulk_cursor(db) as cursor:
         for start in range(0, len(rows), size):
             batch = rows[start : start + size]
