@@ -19,7 +19,6 @@ from openpyxl import load_workbook
 from gridgov.core import context
 from gridgov.demo.registry import load_city_registry
 from gridgov.geo.models import Grid
-from gridgov.people.excel import exporter
 from gridgov.people.excel.columns import FIGURE_HEADERS
 from gridgov.people.models import Building, Household, Residence, ResidenceRegistration, Resident
 from gridgov.people.services import residents as service
@@ -149,12 +148,16 @@ def test_the_api_page_and_export_answer_for_the_date_asked(
     for key, value in expected.as_dict().items():
         assert f'data-testid="figure-{key}" data-value="{value}"' in body, key
     assert f"&amp;on={BEFORE.isoformat()}" in body  # drilling down keeps the date
-    handle = BytesIO()
-    grids = Grid.objects.restrict(personas.operator, "view")
-    exporter.export_figures(personas.operator, grids, handle, BEFORE)
-    sheet = list(load_workbook(BytesIO(handle.getvalue()))["街道"].iter_rows(values_only=True))
+    export_url = f"/registry/excel/export/figures.xlsx?level=sub_district&amp;code={code}&amp;on={BEFORE}"
+    assert export_url in body  # the page's export asks for the same date
+    export = client.get(
+        "/registry/excel/export/figures.xlsx", {"level": "sub_district", "code": code, "on": BEFORE}
+    )
+    assert export.status_code == 200 and BEFORE.strftime("%Y%m%d") in export["Content-Disposition"]
+    sheet = list(load_workbook(BytesIO(export.content))["街道"].iter_rows(values_only=True))
     (_code, _name, *values) = sheet[1]
     assert values == [expected.as_dict()[k] for k in FIGURE_HEADERS]
+    grids = Grid.objects.restrict(personas.operator, "view")
     assert figures_by(grids, "sub_district", BEFORE)[0][2] == figures_for(grids, BEFORE) == expected
 
 

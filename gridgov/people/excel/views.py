@@ -26,6 +26,7 @@ from gridgov.people.excel import exporter, jobs, report
 from gridgov.people.excel.blank import FILE_NAMES, template_bytes
 from gridgov.people.excel.tasks import import_upload
 from gridgov.people.models import ImportJob, Tag
+from gridgov.people.views.figures import as_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEVELS: dict[str, Level] = {"sub_district": "sub_district", "village": "village", "grid": "grid"}
@@ -185,8 +186,9 @@ def export_figures(request: HttpRequest) -> HttpResponseBase:
         grids = scoped_grids(request.user, LEVELS[level], code)  # 404 outside the user's scope
     else:
         grids = Grid.objects.restrict(request.user, "view")
+    on = as_of(request.GET.get("on", ""))
     with tempfile.TemporaryFile() as handle:
-        exporter.export_figures(request.user, grids, handle)
+        exporter.export_figures(request.user, grids, handle, on)
         handle.seek(0)
         content = handle.read()
-    return xlsx_response(content, f"底数清-{dt.date.today():%Y%m%d}.xlsx")
+    return xlsx_response(content, f"底数清-{on:%Y%m%d}.xlsx")

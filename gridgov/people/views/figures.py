@@ -71,7 +71,7 @@ def _building_rows(user: Any, grid: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def _as_of(raw: str) -> dt.date:
+def as_of(raw: str) -> dt.date:
     """`?on=YYYY-MM-DD`: the figures as of that date; today when absent or not a date."""
     try:
         return dt.date.fromisoformat(raw) if raw else common.today()
@@ -85,7 +85,7 @@ def figures_page(request: HttpRequest) -> HttpResponse:
     if not level:
         level, code = _default_level(request.user)
     area, grids = _area(request.user, level, code)
-    on = _as_of(request.GET.get("on", ""))
+    on = as_of(request.GET.get("on", ""))
     past = on != common.today()
     child = CHILD.get(level, "sub_district")
     rows = figures_by(grids, child, on)
