@@ -148,3 +148,63 @@ def test_locate_many_equals_locate_on_voronoi_tiling() -> None:
     for x, y, got in zip(lngs[:300].tolist(), lats[:300].tolist(), many[:300].tolist(), strict=True):
         hits = np.flatnonzero(shapely.intersects_xy(np.array(polys, dtype=object), x, y))
         assert got == (ids[hits[0]] if len(hits) else -1)
+
+
+def test_the_cell_table_answers_as_the_tree_does_on_edges_holes_overlaps_and_cell_lines() -> None:
+    """Batches read most points from the cell table; every kind of awkward point must still get the
+    tree's answer (the lowest position among the grids it touches, boundary inclusive)."""
+    polys: list[Polygon | MultiPolygon] = list(_voronoi_tiling(255, seed=5))
+    # A grid with a hole, a grid overlapping others, and a two-part grid.
+    polys[0] = box(X0 - 0.05, Y0 - 0.05, X0 - 0.02, Y0 - 0.02).difference(
+        box(X0 - 0.04, Y0 - 0.04, X0 - 0.03, Y0 - 0.03)
+    )
+    polys.insert(1, box(X0 + 0.02, Y0 + 0.02, X0 + 0.045, Y0 + 0.045))  # early: it wins over the cells below
+    polys.append(
+        MultiPolygon([box(X0 + 0.12, Y0, X0 + 0.13, Y0 + 0.01), box(X0 + 0.14, Y0, X0 + 0.15, Y0 + 0.01)])
+    )
+    rng = np.random.default_rng(6)
+    ids = rng.permutation(np.arange(5000, 5000 + len(polys))).tolist()
+    idx = GridIndex(ids, polys)
+    minx, miny, maxx, maxy = idx.bounds
+    # Random points, every vertex, points along every boundary, points on the table's cell lines and
+    # corners (where rounding decides the cell), points just outside the bounds, and NaN.
+    rings = shapely.get_coordinates(shapely.boundary(np.array(polys, dtype=object)))
+    along = shapely.get_coordinates(
+        shapely.line_interpolate_point(
+            np.repeat(shapely.boundary(np.array(polys, dtype=object)), 40),
+            np.tile(np.linspace(0, 1, 40), len(polys)),
+            normalized=True,
+        )
+    )
+    lines = np.linspace(0, 1, 257)
+    grid_x, grid_y = np.meshgrid(minx + lines * (maxx - minx), miny + lines * (maxy - miny))
+    xs = np.concatenate(
+        [
+            rng.uniform(minx - 0.01, maxx + 0.01, 40_000),
+            rings[:, 0],
+            along[:, 0],
+            grid_x.ravel(),
+            [minx - 1e-12, maxx + 1e-12, np.nan, np.nextafter(maxx, np.inf)],
+        ]
+    )
+    ys = np.concatenate(
+        [
+            rng.uniform(miny - 0.01, maxy + 0.01, 40_000),
+            rings[:, 1],
+            along[:, 1],
+            grid_y.ravel(),
+            [miny, maxy, 28.36, maxy],
+        ]
+    )
+    tree = shapely.STRtree(np.array(polys, dtype=object))
+    point_idx, tree_idx = tree.query(shapely.points(xs, ys), predicate="intersects")
+    first = np.full(xs.size, len(polys), dtype=np.int64)
+    np.minimum.at(first, point_idx, tree_idx)
+    expected = np.where(first < len(polys), np.append(np.asarray(ids), -1)[first], -1)
+    got = idx.locate_many(xs, ys)
+    assert got.tolist() == expected.tolist()
+    assert all((got == ids[k]).any() for k in (0, 1, -1))  # the holed, overlapping and two-part grids
+    # The table answered most of them, and small batches (the tree alone) agree too.
+    located = expected[:40_000] != -1
+    assert (idx._table_positions(xs[:40_000], ys[:40_000])[located] >= 0).mean() > 0.3
+    assert idx.locate_many(xs[:50], ys[:50]).tolist() == expected[:50].tolist()
