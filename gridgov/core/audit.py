@@ -27,6 +27,7 @@ from gridgov.core import collect as _collect
 from gridgov.core import context
 from gridgov.core.models.audit import AuditAnchor, AuditEntry
 from gridgov.core.models.insert import bulk_cursor, max_params
+from gridgov.core.triggers import CONTENT_COLUMNS
 
 GENESIS = "0" * 64
 REDACTED = "<redacted>"
@@ -119,22 +120,9 @@ class _Pending:
     reason: str = ""
 
 
-# The columns the writer fills, in the order of content_hash's canonical list; then the chain's.
-_HASHED = (
-    "at",
-    "actor_id",
-    "actor_name",
-    "role",
-    "source",
-    "request_id",
-    "ip",
-    "action",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "changes",
-    "reason",
-)
+# The columns the writer fills, in the order of content_hash's canonical list: the content columns the
+# append-only triggers guard, less the hash itself.
+_HASHED = tuple(c for c in CONTENT_COLUMNS if c != "content_hash")
 
 
 # The same table and columns as the sealer's UPDATE below; the test suite checks they match the model.
