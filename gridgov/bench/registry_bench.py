@@ -18,8 +18,7 @@ import random
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -211,27 +210,7 @@ def _figures(figures: Any, grid_model: Any, sub_model: Any, resident_model: Any,
     return result
 
 
-@contextmanager
-def _own_database(database_url: str | None, suffix: str) -> Iterator[str | None]:
-    """A PostgreSQL database of its own beside the given one (dropped after); SQLite needs none."""
-    if not database_url:
-        yield None
-        return
-    import psycopg
-
-    base, name = database_url.rsplit("/", 1)
-    other = f"{name.split('?')[0]}_{suffix}"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{other}"')
-        admin.execute(f'CREATE DATABASE "{other}"')
-    try:
-        yield f"{base}/{other}"
-    finally:
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{other}"')
-
-
-def bench_registry(say: Say, work: Path, database_url: str | None, queries: int, import_rows: int) -> Report:
+def bench_registry(say: Say, work: Path, database_url: str | None, queries: int) -> Report:
     say("registry: preparing the city-scale scratch database (1.4 million residents; this takes minutes)")
     started = time.perf_counter()
     scratch = srv.prepare(work / "city", database_url, "city")
@@ -270,24 +249,7 @@ def bench_registry(say: Say, work: Path, database_url: str | None, queries: int,
         f"  figures, naive per-grid loop p50 {report['figures']['naive']['p50_ms']:,.0f} ms "
         f"({report['figures']['naive_over_service_p50']}× the service)"
     )
-    report["import"] = _import(say, database_url, import_rows)
     return report
-
-
-def _import(say: Say, database_url: str | None, rows: int) -> Report | None:
-    try:
-        from gridgov.bench.import_bench import bench_import  # written alongside; absent in older trees
-    except ImportError:
-        say("  import throughput: gridgov.bench.import_bench is not there yet")
-        return None
-    # Its own database: the import bench's fictional numbers could collide with the city's.
-    with _own_database(database_url, "import") as url:
-        result: Report = bench_import(rows, url)
-    say(
-        f"  import: {result['imported_rows_per_s']:,} validated rows/s imported, openpyxl's raw read "
-        f"{result['raw_rows_per_s']:,} rows/s (ratio {result['ratio']})"
-    )
-    return result
 
 
 if __name__ == "__main__":

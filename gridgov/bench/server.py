@@ -128,3 +128,23 @@ def timed_gets(conn: http.client.HTTPConnection, paths: list[str], headers: dict
         if response.status >= 500:
             raise RuntimeError(f"{path}: {response.status} {json.loads(body or b'{}')}")
     return times
+
+
+@contextmanager
+def own_database(database_url: str | None, suffix: str) -> Iterator[str | None]:
+    """A PostgreSQL database of its own beside the given one (dropped after); SQLite needs none."""
+    if not database_url:
+        yield None
+        return
+    import psycopg
+
+    base, name = database_url.rsplit("/", 1)
+    other = f"{name.split('?')[0]}_{suffix}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{other}"')
+        admin.execute(f'CREATE DATABASE "{other}"')
+    try:
+        yield f"{base}/{other}"
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{other}"')

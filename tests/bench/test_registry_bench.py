@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from gridgov.bench import registry_bench
+from gridgov.bench import registry_bench, server
 from gridgov.demo.registry import load_city_registry
 from tests.factories import Personas
 
@@ -41,5 +41,5 @@ def test_the_command_runs_the_registry_part_only_when_asked() -> None:
 
 
 def test_sqlite_needs_no_database_of_its_own() -> None:
-    with registry_bench._own_database(None, "import") as url:
+    with server.own_database(None, "import") as url:
         assert url is None
