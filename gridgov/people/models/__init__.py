@@ -1,3 +1,4 @@
+from gridgov.people.models.figures import GridChange, GridFigures
 from gridgov.people.models.imports import ImportJob
 from gridgov.people.models.places import Building, Household, Unit
 from gridgov.people.models.residents import (
@@ -10,6 +11,8 @@ from gridgov.people.models.residents import (
 
 __all__ = [
     "Building",
+    "GridChange",
+    "GridFigures",
     "Household",
     "ImportJob",
     "Residence",

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from gridgov.geo.models import Grid
 from gridgov.people.models import Building, Household, ResidenceRegistration, Resident, ResidentTag
+from gridgov.people.services import figures_cache
 from gridgov.people.services.figures_past import shift_to_past
 
 
@@ -78,9 +79,22 @@ def _lapsed(grid_ids: Any, on: dt.date, today: dt.date) -> dict[int, int]:
 
 
 def figures_by_grid(grids: Any, on: dt.date | None = None) -> dict[int, Figures]:
-    """Figures for each grid of a queryset of grids (already restricted by the caller), as of `on`."""
+    """Figures for each grid of a queryset of grids (already restricted by the caller), as of `on`.
+    Today's are kept per grid between reads while nothing in the grid changes (figures_cache)."""
     today = timezone.localdate()
-    on = on or today
+    if on is None or on == today:
+        return figures_cache.today_by_grid(grids, count_by_grid, today, Figures)
+    return count_by_grid(grids, on)
+
+
+def refresh_kept() -> int:
+    """The worker's job: recount the grids whose kept figures changed (all of them after midnight)."""
+    return figures_cache.refresh(count_by_grid, Figures)
+
+
+def count_by_grid(grids: Any, on: dt.date) -> dict[int, Figures]:
+    """Figures for each grid counted from the registry, as of `on`."""
+    today = timezone.localdate()
     grid_ids = grids.values("pk")
     present = Resident.objects.filter(grid__in=grid_ids, household__isnull=False, anonymised_at=None)
     # Kinds and tags in one pass over the present residents' index. Tags as `id IN (the residents with
