@@ -128,6 +128,7 @@ def run(
     import_rows: int = 20_000,
     cases: int | None = None,
     intake_seconds: float = 20.0,
+    city_url: str | None = None,
 ) -> Report:
     report: Report = {"machine": machine(), "database": "postgresql" if database_url else "sqlite"}
     with tempfile.TemporaryDirectory(prefix="gridgov-bench-") as tmp:
@@ -145,7 +146,7 @@ def run(
         if "registry" in parts:
             from gridgov.bench.registry_bench import bench_registry
 
-            report["registry"] = bench_registry(say, work, database_url, queries)
+            report["registry"] = bench_registry(say, work, database_url, queries, city_url)
         if "import" in parts or "registry" in parts:  # the registry's throughput goal, measured once
             from gridgov.bench.import_bench import bench_import_part
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from gridgov.bench import registry_bench, server
 from gridgov.demo.registry import load_city_registry
+from gridgov.geo.models import Grid
+from gridgov.people.services.figures import count_by_grid, figures_by_grid
 from tests.factories import Personas
 
 
@@ -27,6 +29,12 @@ def test_measure_reports_every_figure_beside_its_floor(personas: Personas) -> No
     past = report["figures"]["past"]
     assert past["on"] == registry_bench.past_date(timezone.localdate()).isoformat()
     assert past["service"]["n"] == 4 and isinstance(past["meets_goal"], bool)
+    figures = report["figures"]
+    assert figures["changed_grids_per_read"] == registry_bench.CHANGED
+    assert figures["kept"]["n"] == figures["counted"]["n"] == 4
+    # The benchmark's writes went through the triggers: what a read now finds equals a fresh count.
+    grids = Grid.objects.all()
+    assert figures_by_grid(grids) == count_by_grid(grids, timezone.localdate())
 
 
 def test_the_past_date_is_the_end_of_last_month() -> None:

@@ -51,6 +51,12 @@ class Command(BaseCommand):
             default=20.0,
             help="cases: seconds of load for the intake and each baseline (default 20; 0 skips intake)",
         )
+        parser.add_argument(
+            "--city-url",
+            default=None,
+            help="registry: measure on this database, where `gridgov demo --scale city` already ran, "
+            "instead of generating a city (sqlite:///path or postgres://…; it gets written to)",
+        )
         parser.add_argument("--output", type=Path, default=None, help="write the figures as JSON here")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -65,6 +71,7 @@ class Command(BaseCommand):
             import_rows=options["import_rows"],
             cases=options["cases"],
             intake_seconds=options["intake_seconds"],
+            city_url=options["city_url"],
         )
         output = options["output"] or Path(settings.VAR_DIR) / "bench" / "latest.json"
         output.parent.mkdir(parents=True, exist_ok=True)
