@@ -7,7 +7,7 @@ the six-month minimum the Cybersecurity Law asks for. Used by a migration; tests
 
 from __future__ import annotations
 
-from typing import Any
+from gridgov.core.vendor_sql import VendorStatements
 
 CONTENT_COLUMNS = (
     "at",
@@ -65,15 +65,6 @@ POSTGRES_DROP = [
 ]
 
 
-def statements(vendor: str, create: bool) -> list[str]:
-    if vendor == "sqlite":
-        return SQLITE_CREATE if create else SQLITE_DROP
-    if vendor == "postgresql":
-        return POSTGRES_CREATE if create else POSTGRES_DROP
-    raise RuntimeError(f"no audit triggers for database {vendor}")
-
-
-def apply(connection: Any, create: bool) -> None:
-    with connection.cursor() as cursor:
-        for sql in statements(connection.vendor, create):
-            cursor.execute(sql)
+TRIGGERS = VendorStatements("audit triggers", SQLITE_CREATE, SQLITE_DROP, POSTGRES_CREATE, POSTGRES_DROP)
+statements = TRIGGERS.statements
+apply = TRIGGERS.apply

@@ -5,7 +5,7 @@ a migration; read by gridgov.people.services.figures_cache.
 
 from __future__ import annotations
 
-from typing import Any
+from gridgov.core.vendor_sql import VendorStatements
 
 CHANGES = "people_gridchange"
 # table → (its column that leads to the grid, the table that column points into; None: it is the grid)
@@ -92,15 +92,8 @@ POSTGRES_DROP = [
 ]
 
 
-def statements(vendor: str, create: bool) -> list[str]:
-    if vendor == "sqlite":
-        return SQLITE_CREATE if create else SQLITE_DROP
-    if vendor == "postgresql":
-        return POSTGRES_CREATE if create else POSTGRES_DROP
-    raise RuntimeError(f"no grid change triggers for database {vendor}")
-
-
-def apply(connection: Any, create: bool) -> None:
-    with connection.cursor() as cursor:
-        for sql in statements(connection.vendor, create):
-            cursor.execute(sql)
+TRIGGERS = VendorStatements(
+    "grid change triggers", SQLITE_CREATE, SQLITE_DROP, POSTGRES_CREATE, POSTGRES_DROP
+)
+statements = TRIGGERS.statements
+apply = TRIGGERS.apply
