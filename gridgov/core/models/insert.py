@@ -4,14 +4,19 @@ Django's bulk_create compiles every value of every row through several layers (e
 placeholders, per-field SQL), which for an import of tens of thousands of rows costs more than the
 database's own work. Plain new rows — no primary key set, no expressions, no database defaults — need
 none of it: each value goes through the field's own `pre_save` and `get_db_prep_save`, exactly as
-Django's compiler would, into one multi-row INSERT … RETURNING per batch. Anything else returns None
-and the caller takes Django's way.
+Django's compiler would. Anything else returns None and the caller takes Django's way.
+
+On PostgreSQL with psycopg 3 the rows go in with COPY, their keys drawn first from the column's own
+sequence (one statement for all of them, no RETURNING needed); elsewhere one multi-row INSERT …
+RETURNING per batch. COPY is one statement for the whole set, parses each value once and runs no
+executor per row: the server's share of an import's writes, which is what its wall time waits on.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -20,6 +25,10 @@ from django.db.models.fields import AutoFieldMixin
 
 _PLAIN_VALUES = frozenset({type(None), bool, int, float, str, bytes})
 _MAX_PARAMS = 30_000  # below PostgreSQL's limit (65,535) on one statement's parameters
+# A single-row INSERT of parameters and nothing else: what COPY can take over, row for row.
+_PLAIN_INSERT = re.compile(r"INSERT INTO (\"?\w+\"?) \(([\w\", ]+)\) VALUES \((?:%s, )*%s\)")
+_SEQUENCES: dict[tuple[str, str], str | None] = {}  # (database name, table) → its key's sequence
+Rows = list[list[Any]]
 
 
 def max_params(db: Any) -> int:
@@ -32,28 +41,60 @@ def max_params(db: Any) -> int:
     return min(_MAX_PARAMS, int(db.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)))
 
 
-@contextmanager
-def bulk_cursor(db: Any) -> Iterator[Any]:
-    """A cursor for many rows of parameters: Django's, except on PostgreSQL with psycopg 3, where
-    Django's cursor binds on the client (every value quoted into the SQL text in Python, the largest
-    cost of a bulk insert there) and this one sends the values as parameters, as Django itself does
-    with the `server_side_binding` option. Errors come out as Django's, as from Django's cursor."""
-    db.ensure_connection()
-    psycopg = _psycopg() if db.vendor == "postgresql" else None
-    if psycopg is None or not isinstance(db.connection, psycopg.Connection):
-        with db.cursor() as cursor:
-            yield cursor
-        return
-    with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
-        yield cursor
-
-
 def _psycopg() -> Any:
     try:
         import psycopg
     except ImportError:  # psycopg2: Django's cursor, as it is
         return None
     return psycopg
+
+
+def _copying(db: Any) -> bool:
+    """PostgreSQL through psycopg 3, whose cursors speak COPY."""
+    if db.vendor != "postgresql":
+        return False
+    db.ensure_connection()
+    psycopg = _psycopg()
+    return psycopg is not None and isinstance(db.connection, psycopg.Connection)
+
+
+def copy_rows(cursor: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """COPY the rows into `table` (names already quoted), in text form: psycopg writes each value
+    with the dumper it would bind it with, and the server reads it as the column's type."""
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    return int(cursor.rowcount)
+
+
+def _bulk_cursor_class(psycopg: Any) -> Any:
+    class BulkCursor(psycopg.Cursor):  # type: ignore[misc, name-defined, unused-ignore]
+        """executemany of a plain single-row INSERT streams the rows with COPY: the same rows, in the
+        same order, through the same constraints and triggers, as one statement instead of one each."""
+
+        def executemany(self, query: Any, params_seq: Iterable[Sequence[Any]], **kwargs: Any) -> None:
+            found = _PLAIN_INSERT.fullmatch(query) if isinstance(query, str) and not kwargs else None
+            if found is None:
+                super().executemany(query, params_seq, **kwargs)
+                return
+            copy_rows(self, found[1], found[2].split(", "), params_seq)
+
+    return BulkCursor
+
+
+@contextmanager
+def bulk_cursor(db: Any) -> Iterator[Any]:
+    """A cursor for many rows of parameters: Django's, except on PostgreSQL with psycopg 3, where
+    Django's cursor binds on the client (every value quoted into the SQL text in Python, the largest
+    cost of a bulk insert there) and this one sends the values as parameters, as Django itself does
+    with the `server_side_binding` option, and its executemany of a plain INSERT is a COPY. Errors
+    come out as Django's, as from Django's cursor."""
+    if not _copying(db):
+        with db.cursor() as cursor:
+            yield cursor
+        return
+    with db.wrap_database_errors, _bulk_cursor_class(_psycopg())(db.connection) as cursor:
+        yield cursor
 
 
 def _unnest_types(fields: list[Any], db: Any) -> list[str] | None:
@@ -79,45 +120,86 @@ def _eligible_fields(model: type[models.Model], db: Any) -> list[Any] | None:
     return fields
 
 
-def insert_new(queryset: models.QuerySet[Any], objs: Sequence[models.Model], batch_size: int | None) -> bool:
-    """Insert `objs` (none saved yet) and give them their primary keys; False when not eligible."""
-    db = connections[queryset.db]
-    fields = _eligible_fields(queryset.model, db)
-    if fields is None or not objs or any(o.pk is not None for o in objs):
-        return False
-    # Django's own preparation: related objects' keys copied in, unsaved related objects refused.
-    queryset._prepare_for_bulk_create(objs)  # type: ignore[attr-defined]
-    rows = []
-    for obj in objs:
-        row = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
-        if any(type(v) not in _PLAIN_VALUES and hasattr(v, "resolve_expression") for v in row):
-            return False  # an expression: Django compiles it into the SQL
-        rows.append(row)
-    table = db.ops.quote_name(queryset.model._meta.db_table)
+def _sequence(cursor: Any, db: Any, model: type[models.Model]) -> str | None:
+    """The sequence behind the model's key (an identity column's own), None when it has none."""
+    table, column = model._meta.db_table, model._meta.pk.column
+    key = (str(db.settings_dict["NAME"]), table)
+    if key not in _SEQUENCES:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [db.ops.quote_name(table), column])
+        _SEQUENCES[key] = cursor.fetchone()[0]
+    return _SEQUENCES[key]
+
+
+def _copy_new(cursor: Any, db: Any, model: type[models.Model], fields: list[Any], rows: Rows) -> list[Any]:
+    """COPY the rows with keys drawn from the key's sequence beforehand, as the column default would
+    draw them (so later inserts by default continue after them); the keys, in the rows' order."""
+    sequence = _sequence(cursor, db, model)
+    if sequence is None:
+        return []
+    cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, len(rows)])
+    keys = sorted(key for (key,) in cursor.fetchall())  # ascending in the rows' order, as RETURNING was
+    columns = [db.ops.quote_name(f.column) for f in (model._meta.pk, *fields)]
+    table = db.ops.quote_name(model._meta.db_table)
+    # Prepared as they stream: the server stores the first rows while the next ones are prepared.
+    prepared = ([key, *_prepare(fields, row, db)] for key, row in zip(keys, rows, strict=True))
+    copy_rows(cursor, table, columns, prepared)
+    return keys
+
+
+def _prepare(fields: list[Any], values: list[Any], db: Any) -> list[Any]:
+    return [f.get_db_prep_save(v, db) for f, v in zip(fields, values, strict=True)]
+
+
+def _insert_batches(
+    cursor: Any, db: Any, model: type[models.Model], fields: list[Any], rows: Rows, batch_size: int | None
+) -> list[Any]:
+    table = db.ops.quote_name(model._meta.db_table)
     columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
-    returning, _params = db.ops.return_insert_columns([queryset.model._meta.pk])
+    returning, _params = db.ops.return_insert_columns([model._meta.pk])
     unnest = _unnest_types(fields, db)
     if unnest is not None:
-        # PostgreSQL: one array per column, as Django's own bulk insert there does (few parameters to
-        # parse and plan, whatever the number of rows); RETURNING follows the arrays' order.
+        # PostgreSQL without COPY: one array per column, as Django's own bulk insert there does (few
+        # parameters to parse and plan, whatever the number of rows); RETURNING follows their order.
         arrays = ", ".join(f"(%s)::{db_type}[]" for db_type in unnest)
         sql = f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST({arrays}) {returning}"  # noqa: S608
         size = batch_size or len(rows)
     else:
         one = "(" + ", ".join(["%s"] * len(fields)) + ")"
         size = min(batch_size or len(rows), max(1, max_params(db) // len(fields)))
+    keys: list[Any] = []
+    for start in range(0, len(rows), size):
+        batch = [_prepare(fields, row, db) for row in rows[start : start + size]]
+        if unnest is not None:
+            cursor.execute(sql, [list(column) for column in zip(*batch, strict=True)])
+        else:
+            # Identifiers from the model's own metadata, quoted by the backend; values are parameters.
+            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(batch))} {returning}"  # noqa: S608
+            cursor.execute(sql, [value for row in batch for value in row])
+        keys += [key for (key,) in cursor.fetchall()]  # what both backends' fetch_returned_insert_rows do
+    return keys
+
+
+def insert_new(queryset: models.QuerySet[Any], objs: Sequence[models.Model], batch_size: int | None) -> bool:
+    """Insert `objs` (none saved yet) and give them their primary keys; False when not eligible."""
+    db = connections[queryset.db]
+    model = queryset.model
+    fields = _eligible_fields(model, db)
+    if fields is None or not objs or any(o.pk is not None for o in objs):
+        return False
+    # Django's own preparation: related objects' keys copied in, unsaved related objects refused.
+    queryset._prepare_for_bulk_create(objs)  # type: ignore[attr-defined]
+    # The compiler's order: pre_save, then an expression is compiled into the SQL, anything else goes
+    # through get_db_prep_save (in _prepare, once the set is known to take this path).
+    rows = [[f.pre_save(obj, True) for f in fields] for obj in objs]
+    if any(type(v) not in _PLAIN_VALUES and hasattr(v, "resolve_expression") for row in rows for v in row):
+        return False
     with transaction.atomic(using=queryset.db, savepoint=False), bulk_cursor(db) as cursor:
-        for start in range(0, len(rows), size):
-            batch = rows[start : start + size]
-            if unnest is not None:
-                cursor.execute(sql, [list(column) for column in zip(*batch, strict=True)])
-            else:
-                # Identifiers from the model's own metadata, quoted by the backend; values are parameters.
-                sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(batch))} {returning}"  # noqa: S608
-                cursor.execute(sql, [value for row in batch for value in row])
-            keys = cursor.fetchall()  # what both backends' fetch_returned_insert_rows do
-            for obj, (key,) in zip(objs[start : start + size], keys, strict=True):
-                obj.pk = key
-                obj._state.adding = False
-                obj._state.db = queryset.db
+        # COPY takes the whole set at once: a batch size limits a statement's text, which it has none of.
+        keys = _copy_new(cursor, db, model, fields, rows) if _copying(db) else []
+        if not keys:
+            keys = _insert_batches(cursor, db, model, fields, rows, batch_size)
+    for obj, key in zip(objs, keys, strict=True):
+        obj.pk = key
+        obj._state.adding = False
+        obj._state.db = queryset.db
     return True
