@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from gridgov.core import context
+from gridgov.demo.registry import load_city_registry
 from gridgov.geo.models import Grid
 from gridgov.people.excel.importer import acting_for, import_workbook
 from gridgov.people.models import GridChange, GridFigures, Household, ResidenceRegistration, Resident, Tag
@@ -192,3 +193,12 @@ def test_the_worker_counts_changed_grids_before_anyone_reads_them(
     assert refresh_kept() == 1
     spoil(moves["lin"].grid_id)
     assert read()[moves["lin"].grid_id].households == 999  # the reader found it counted
+
+
+@pytest.mark.usefixtures("personas")
+def test_both_ways_of_counting_tags_agree_with_the_naive_recount() -> None:
+    load_city_registry(total=400)  # tags that ended, tags to come, residents gone
+    grids = Grid.objects.all()
+    expected = naive(TODAY)
+    assert count_by_grid(grids, TODAY, few=True) == count_by_grid(grids, TODAY) == expected
+    assert sum(f.tagged for f in expected.values()) > 0

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from gridgov.geo.models import Grid
@@ -92,18 +92,26 @@ def refresh_kept() -> int:
     return figures_cache.refresh(count_by_grid, Figures)
 
 
-def count_by_grid(grids: Any, on: dt.date) -> dict[int, Figures]:
-    """Figures for each grid counted from the registry, as of `on`."""
+def count_by_grid(grids: Any, on: dt.date, few: bool = False) -> dict[int, Figures]:
+    """Figures for each grid counted from the registry, as of `on`. `few`: the grids are a handful
+    (those changed since they were last counted), and their residents fewer than the city's tags."""
     today = timezone.localdate()
     grid_ids = grids.values("pk")
     present = Resident.objects.filter(grid__in=grid_ids, household__isnull=False, anonymised_at=None)
     # Kinds and tags in one pass over the present residents' index. Tags as `id IN (the residents with
     # a tag valid on the date)`: both databases read the tags once into a lookup table for it.
     with_tag = ResidentTag.objects.filter(start__lte=on).filter(Q(end__isnull=True) | Q(end__gte=on))
+    # A handful of grids looks each resident's tags up by index; SQLite otherwise builds a lookup table
+    # of every tag in the city for them (20–35 ms at city scale, against 1.5 ms).
+    tagged = (
+        Q(Exists(with_tag.filter(resident=OuterRef("pk"))))
+        if few
+        else Q(pk__in=with_tag.values("resident_id"))
+    )
     kinds = (
         present.order_by()
         .values_list("grid_id", "kind")
-        .annotate(n=Count("*"), tagged=Count("pk", filter=Q(pk__in=with_tag.values("resident_id"))))
+        .annotate(n=Count("*"), tagged=Count("pk", filter=tagged))
     )
     households = _count_by_grid(Household.objects.filter(grid__in=grid_ids))
     # Empty households and bare buildings by subtraction: counting the distinct households of present

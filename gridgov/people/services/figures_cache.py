@@ -28,7 +28,7 @@ from django.utils import timezone
 from gridgov.geo.models import Grid
 from gridgov.people.models import GridChange, GridFigures
 
-Count = Callable[[Any, dt.date], dict[int, Any]]  # figures.count_by_grid: (grids, on) → {grid: Figures}
+Count = Callable[..., dict[int, Any]]  # figures.count_by_grid: (grids, on, few) → {grid: Figures}
 COUNTS = [
     "households",
     "registered",
@@ -39,6 +39,7 @@ COUNTS = [
     "buildings_without_households",
 ]
 CHUNK = 2_000  # grids counted per query when only some are stale (one IN list each)
+FEW = 50  # up to this many grids are counted the way that suits a handful (count_by_grid's `few`)
 
 
 def _marks_and_kept(grids: Any) -> Any:
@@ -70,12 +71,13 @@ def today_by_grid(grids: Any, count: Count, today: dt.date, make: Callable[..., 
     if not stale:
         return result
     if not result:  # all stale (a new day): one count over the caller's queryset, not IN lists
-        counted = count(grids, today)
+        counted = count(grids, today, few=len(stale) <= FEW)
     else:
         counted = {}
         pks = list(stale)
         for start in range(0, len(pks), CHUNK):
-            counted.update(count(Grid.objects.filter(pk__in=pks[start : start + CHUNK]), today))
+            chunk = pks[start : start + CHUNK]
+            counted.update(count(Grid.objects.filter(pk__in=chunk), today, few=len(chunk) <= FEW))
     _keep(counted, stale, today)
     result.update(counted)
     return result
