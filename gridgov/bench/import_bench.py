@@ -49,14 +49,16 @@ def bench_import(n_rows: int, database_url: str | None = None) -> dict[str, Any]
     return result
 
 
-GOAL_ROWS_PER_S = 2_000  # validated and imported, end to end
+GOAL_ROWS_PER_S = 2_000  # validated and imported, end to end, in wall time
 
 
 def bench_import_part(
     say: Callable[[str], None], database_url: str | None, rows: int = 20_000
 ) -> dict[str, Any]:
-    """`gridgov bench import`: bench_import, said in one line per measure, CPU time (what the work costs
-    on a shared machine) beside openpyxl's raw read of the same file."""
+    """`gridgov bench import`: bench_import, said in one line per measure. Wall time is the figure
+    judged (on PostgreSQL, CPU time leaves out the server's share of the writes, which the person
+    importing waits for all the same); CPU time beside it says what the work costs on a shared
+    machine. Each is given beside openpyxl's raw read of the same file, timed the same way."""
     from gridgov.bench.server import own_database
 
     # Its own database beside the given one: the workbook's fictional numbers could collide with data
@@ -64,22 +66,19 @@ def bench_import_part(
     with own_database(database_url, "import") as url:
         result = bench_import(rows, url)
     result["database"] = "postgresql" if database_url else "sqlite"
-    raw = result["raw_rows_per_s_cpu"]
     for label, key, ratio in (
-        ("validated only", "validated_rows_per_s_cpu", "validate_ratio_cpu"),
-        ("validated + imported", "imported_rows_per_s_cpu", "ratio_cpu"),
+        ("validated only", "validated_rows_per_s", "validate_ratio"),
+        ("validated + imported", "imported_rows_per_s", "ratio"),
     ):
         say(
             f"import, {result['rows']:,} resident rows, {result['database']}, {label}: "
-            f"{result[key]:,} rows/s CPU (openpyxl raw read {raw:,} rows/s, ratio {result[ratio]:.2f})"
+            f"{result[key]:,} rows/s wall clock (openpyxl raw read {result['raw_rows_per_s']:,} rows/s, "
+            f"ratio {result[ratio]:.2f}); CPU time {result[key + '_cpu']:,} rows/s "
+            f"(raw read {result['raw_rows_per_s_cpu']:,}, ratio {result[ratio + '_cpu']:.2f})"
         )
-    say(
-        f"  wall clock: validated only {result['validated_rows_per_s']:,} rows/s, validated + imported "
-        f"{result['imported_rows_per_s']:,} rows/s, raw read {result['raw_rows_per_s']:,} rows/s"
-    )
-    met = result["imported_rows_per_s_cpu"] >= GOAL_ROWS_PER_S
-    result["meets_goal"] = met
-    say(f"import goal ≥ {GOAL_ROWS_PER_S:,} rows/s end to end: {'meets' if met else 'MISSES'}")
+    met = result["imported_rows_per_s"] >= GOAL_ROWS_PER_S
+    result["meets_goal"], result["judged_on"] = met, "wall clock"
+    say(f"import goal ≥ {GOAL_ROWS_PER_S:,} rows/s end to end, wall clock: {'meets' if met else 'MISSES'}")
     return result
 
 
@@ -241,6 +240,11 @@ def _child(n_rows: int, work: Path) -> dict[str, Any]:
             f"validate_ratio{suffix}": round(validate_rate / raw_rate, 3),
             f"ratio{suffix}": round(import_rate / raw_rate, 3),
         }
+    # Seconds of each phase, wall and CPU: the import's writes are about the difference of the last two.
+    result["seconds"] = {
+        name: {"wall": round(clock.wall, 2), "cpu": round(clock.cpu, 2)}
+        for name, clock in (("raw_read", raw), ("validate", validate), ("validate_and_import", full))
+    }
     peak = max(rss_before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
     return result | {"peak_rss_mib": round(peak / 1024), "counts": outcome.counts}
 

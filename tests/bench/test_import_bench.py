@@ -20,4 +20,6 @@ def test_the_bench_command_runs_the_import_part(tmp_path: Path) -> None:
         assert figures[f"imported_rows_per_s{suffix}"] > 0 and figures[f"raw_rows_per_s{suffix}"] > 0
         ratio = figures[f"imported_rows_per_s{suffix}"] / figures[f"raw_rows_per_s{suffix}"]
         assert abs(ratio - figures[f"ratio{suffix}"]) < 0.01
-    assert figures["meets_goal"] == (figures["imported_rows_per_s_cpu"] >= 2_000)
+    # Judged in wall time: what the person importing waits, the database server's share included.
+    assert figures["judged_on"] == "wall clock"
+    assert figures["meets_goal"] == (figures["imported_rows_per_s"] >= 2_000)
