@@ -156,24 +156,19 @@ def chain_hash(previous: str, seq: int, content: str) -> str:
     return hashlib.sha256(f"{previous}:{seq}:{content}".encode()).hexdigest()
 
 
-def _write(items: Sequence[_Pending]) -> None:
-    """Insert the entries with one executemany, in the caller's transaction (or queue them, in collect()).
+def _rows(items: Sequence[_Pending]) -> tuple[str, list[tuple[Any, ...]]]:
+    """The finished rows of `items` (content hash included) and the database alias they go to.
 
-    Not through the ORM's bulk_create: for an import's tens of thousands of entries its per-value
-    preparation and the returned ids (unused here) cost more than the rest of the import's writes.
     The row is the one bulk_create would write: the same values, `seq` empty and `chain_hash` blank
     until the sealer fills them; content_hash is computed exactly as content_hash() recomputes it.
     """
-    if not items:
-        return
     ctx = context.current()
     now = timezone.now()
     at = now.astimezone(dt.UTC).isoformat(timespec="microseconds")
     who = (ctx.actor_id, ctx.actor_name[:150], ctx.role, ctx.source, ctx.request_id, ctx.ip)
     shared = canonical([at, *who])[:-1]  # the same for the whole batch
     alias = router.db_for_write(AuditEntry)
-    db = connections[alias]
-    stored_at = AuditEntry._meta.get_field("at").get_db_prep_save(now, db)
+    stored_at = AuditEntry._meta.get_field("at").get_db_prep_save(now, connections[alias])
     rows = []
     for item in items:
         what = (
@@ -185,15 +180,45 @@ def _write(items: Sequence[_Pending]) -> None:
             item.reason[:500],
         )
         rows.append((stored_at, *who, *what, _hash_of(what, shared), None, ""))
+    return alias, rows
+
+
+def _write(items: Sequence[_Pending]) -> None:
+    """Insert the entries with one executemany, in the caller's transaction (or queue them, in collect()).
+
+    Not through the ORM's bulk_create: for an import's tens of thousands of entries its per-value
+    preparation and the returned ids (unused here) cost more than the rest of the import's writes.
+    """
+    if not items:
+        return
+    alias, rows = _rows(items)
     queued = _collect.queue(alias)
     if queued is not None:
         queued.extend(rows)  # finished rows: collect() only defers their INSERT
         return
-    with bulk_cursor(db) as cursor:
+    with bulk_cursor(connections[alias]) as cursor:
         cursor.executemany(_INSERT, rows)
 
 
+def create_rows(created: Sequence[tuple[models.Model, dict[str, Any]]]) -> tuple[str, list[tuple[Any, ...]]]:
+    """The finished trail rows record_create would write for each (instance, snapshot), for a caller
+    that inserts them in a statement of its own (intake's single statement on PostgreSQL); with the
+    alias they belong to. The instances must have their primary keys."""
+    return _rows(
+        [_Pending("create", _label(i), str(i.pk), str(i), _dumps({"after": after})) for i, after in created]
+    )
+
+
 _HEAD, _VALUES = _INSERT.split(" VALUES ")
+# The trail's table and the columns of a finished row, in order: for writers that insert rows their own
+# way (intake's single statement on PostgreSQL).
+TABLE = AuditEntry._meta.db_table
+COLUMNS = tuple(c.strip() for c in _HEAD.split("(", 1)[1].rstrip(")").split(","))
+
+
+def insert_sql(count: int) -> str:
+    """One INSERT of `count` finished rows (as _rows and create_rows make them)."""
+    return f"{_HEAD} VALUES {', '.join([_VALUES] * count)}"
 
 
 def _insert_together(db: Any, rows: list[tuple[Any, ...]]) -> None:
@@ -204,7 +229,7 @@ def _insert_together(db: Any, rows: list[tuple[Any, ...]]) -> None:
         for start in range(0, len(rows), together):
             chunk = rows[start : start + together]
             cursor.execute(
-                f"{_HEAD} VALUES {', '.join([_VALUES] * len(chunk))}",
+                insert_sql(len(chunk)),
                 [value for row in chunk for value in row],
             )
 

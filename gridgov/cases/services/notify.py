@@ -36,19 +36,31 @@ def notify(
     endpoints: Iterable[WebhookEndpoint] | None = None,
 ) -> None:
     """`endpoints`: the active endpoints, when the caller has them already (intake's cache)."""
-    Notification.objects.bulk_create(
-        [Notification(user_id=uid, case=case, kind=kind, message=message[:300]) for uid in set(user_ids)]
-    )
+    notifications, deliveries = notices(user_ids, case, kind, message, endpoints)
+    Notification.objects.bulk_create(notifications)
+    WebhookDelivery.objects.bulk_create(deliveries)
+
+
+def notices(
+    user_ids: Iterable[int],
+    case: Case | None,
+    kind: str,
+    message: str,
+    endpoints: Iterable[WebhookEndpoint] | None = None,
+) -> tuple[list[Notification], list[WebhookDelivery]]:
+    """The rows notify() writes, unsaved: for a caller that stores them in a statement of its own."""
+    notifications = [
+        Notification(user_id=uid, case=case, kind=kind, message=message[:300]) for uid in set(user_ids)
+    ]
     if endpoints is None:
         endpoints = WebhookEndpoint.objects.filter(active=True)
     endpoints = [e for e in endpoints if kind in {k.strip() for k in e.kinds.split(",")}]
     now = timezone.now()
-    WebhookDelivery.objects.bulk_create(
-        [
-            WebhookDelivery(endpoint=e, payload=payload(e.format, kind, message, case), next_attempt_at=now)
-            for e in endpoints
-        ]
-    )
+    deliveries = [
+        WebhookDelivery(endpoint=e, payload=payload(e.format, kind, message, case), next_attempt_at=now)
+        for e in endpoints
+    ]
+    return notifications, deliveries
 
 
 def payload(fmt: str, kind: str, message: str, case: Case | None) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,7 +74,7 @@ def _load(stamp: int) -> References:
     )
 
 
-_STAMP = f"SELECT stamp FROM {ReferenceVersion._meta.db_table} WHERE id = 1"  # noqa: S608 (a constant)
+_STAMP = f"SELECT (SELECT stamp FROM {ReferenceVersion._meta.db_table} WHERE id = 1)"  # noqa: S608 (a constant)
 
 
 class _Cache:
@@ -83,12 +84,20 @@ class _Cache:
 
     def get(self) -> References:
         """The reference data as of now: one single-row read when nothing changed."""
+        return self.get_with(())[0]
+
+    def get_with(self, also: Sequence[str]) -> tuple[References, tuple[Any, ...]]:
+        """get(), and the values of the SQL expressions `also` (constants of the caller's), read in
+        the same round trip: intake's new primary keys on PostgreSQL."""
         # Plain SQL: the ORM would spend more time building this one-row read than the database
         # spends answering it, on every intake.
         with connection.cursor() as cursor:
-            cursor.execute(_STAMP)
+            cursor.execute(", ".join([_STAMP, *also]))
             row = cursor.fetchone()
-        stamp: Any = row[0] if row else None
+        stamp: Any = row[0]
+        return self._current_for(stamp), tuple(row[1:])
+
+    def _current_for(self, stamp: Any) -> References:
         current = self._current
         if current is not None and current.stamp == stamp:
             return current

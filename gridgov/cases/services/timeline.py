@@ -27,7 +27,22 @@ def record(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
+    event = new_event(case, actor, action, from_state, to_state, note, data)
+    event.save(force_insert=True)  # as CaseEvent.objects.create() does
+    return event
+
+
+def new_event(
+    case: Case,
+    actor: Any,
+    action: str,
+    from_state: str,
+    to_state: str,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """The event record() saves, unsaved: for a caller that stores it in a statement of its own."""
+    return CaseEvent(
         case=case,
         at=timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
@@ -41,8 +56,15 @@ def record(
 
 
 def tell_holder(case: Case, kind: str, endpoints: list[WebhookEndpoint] | None = None) -> None:
+    notice = holder_notice(case, kind)
+    if notice is not None and case.assignee_id is not None:
+        notify.notify([case.assignee_id], case, kind, notice, endpoints)
+
+
+def holder_notice(case: Case, kind: str) -> str | None:
+    """The message tell_holder() sends the case's holder; None when it has none (nothing is sent)."""
     if case.assignee_id is None:
-        return
+        return None
     messages = {
         "reported": _("New case %(number)s in %(grid)s: %(title)s"),
         "escalated": _("Case %(number)s was escalated to you: %(title)s"),
@@ -50,10 +72,4 @@ def tell_holder(case: Case, kind: str, endpoints: list[WebhookEndpoint] | None =
         "returned": _("Case %(number)s was returned for rework: %(title)s"),
     }
     template = messages.get(kind, _("Case %(number)s: %(title)s"))
-    notify.notify(
-        [case.assignee_id],
-        case,
-        kind,
-        template % {"number": case.number, "grid": case.grid.name, "title": case.title},
-        endpoints,
-    )
+    return template % {"number": case.number, "grid": case.grid.name, "title": case.title}
