@@ -43,18 +43,85 @@ class Summary:
         return f"{self.values['reported_at']:%Y%m%d}-{self.pk:06d}"
 
 
+def _bounds(lng: float, lat: float, at: dt.datetime) -> tuple[dt.datetime, float, float, float, float]:
+    """Since when, and the box (lowest and highest latitude, then longitude) around the place."""
+    dlat = DUPLICATE_METRES / 111_320
+    dlng = dlat / max(math.cos(math.radians(lat)), 0.01)
+    return at - dt.timedelta(hours=DUPLICATE_HOURS), lat - dlat, lat + dlat, lng - dlng, lng + dlng
+
+
 def nearby(category_id: int, lng: float, lat: float, at: dt.datetime) -> QuerySet[Case]:
     """Open cases of the category in the box around the place, reported in the 24 hours before `at`:
     read along the index (category, reported_at, lat, lng), the box checked inside the index."""
-    dlat = DUPLICATE_METRES / 111_320
-    dlng = dlat / max(math.cos(math.radians(lat)), 0.01)
+    since, lat_lo, lat_hi, lng_lo, lng_hi = _bounds(lng, lat, at)
     return Case.objects.filter(
         category_id=category_id,
-        reported_at__gte=at - dt.timedelta(hours=DUPLICATE_HOURS),
-        lat__range=(lat - dlat, lat + dlat),
-        lng__range=(lng - dlng, lng + dlng),
+        reported_at__gte=since,
+        lat__range=(lat_lo, lat_hi),
+        lng__range=(lng_lo, lng_hi),
         state__in=OPEN_STATES,
     ).order_by("reported_at")
+
+
+# nearby()'s summary values as SQL, compiled once per process and database: (sql, each parameter's
+# place in the inputs or the constant it is, the column names). Django compiles that query in about a
+# millisecond, on every intake; the compiled text only ever differs in the parameters.
+_Compiled = tuple[str, list[tuple[int | None, Any]], list[str]]
+_COMPILED: dict[str, _Compiled | None] = {}
+# Inputs no real report has (a category id below zero, a point off the globe, a date in 1901): each
+# parameter of the compiled query is found among them, or is a constant of the query.
+_PROBE = (-918_273_645, -1234.5678, -87.654321, dt.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=dt.UTC))
+
+
+def _inputs(category_id: int, lng: float, lat: float, at: dt.datetime) -> list[Any]:
+    return [category_id, *_bounds(lng, lat, at)]
+
+
+def _compile(alias: str) -> _Compiled | None:
+    query = nearby(*_PROBE).values(*SUMMARY_VALUES).query
+    compiler = query.get_compiler(alias)
+    sql, params = compiler.as_sql()
+    if compiler.get_converters([column for column, _s, _a in compiler.select]):
+        return None  # values() would convert what the database returns: leave it to values()
+    probe = _inputs(*_PROBE)
+    places: list[tuple[int | None, Any]] = []
+    for value in params:
+        found = [n for n, p in enumerate(probe) if type(p) is type(value) and p == value]
+        if len(found) > 1:
+            return None
+        places.append((found[0], None) if found else (None, value))
+    if {n for n, _c in places if n is not None} != set(range(len(probe))):
+        return None  # an input did not reach the SQL as itself: leave it to the queryset
+    return sql, places, [*query.extra_select, *query.values_select, *query.annotation_select]
+
+
+def nearby_sql(
+    category_id: int, lng: float, lat: float, at: dt.datetime, alias: str
+) -> tuple[str, list[Any]] | None:
+    """nearby()'s summary values as (sql, params) for `alias`, or None where the compiled form cannot be
+    trusted (then ask the queryset). Rows come back in SUMMARY_VALUES order: see summaries()."""
+    if alias not in _COMPILED:
+        _COMPILED[alias] = _compile(alias)
+    compiled = _COMPILED[alias]
+    if compiled is None:
+        return None
+    sql, places, _names = compiled
+    inputs = _inputs(category_id, lng, lat, at)
+    return sql, [inputs[n] if n is not None else constant for n, constant in places]
+
+
+def summaries(case: Case, rows: list[tuple[Any, ...]], alias: str) -> list[Summary]:
+    """The duplicates of `case` from the rows of nearby_sql(): those within the distance, itself excluded."""
+    compiled = _COMPILED[alias]
+    assert compiled is not None
+    names = compiled[2]
+    found = [Summary(dict(zip(names, row, strict=True))) for row in rows]
+    return [
+        s
+        for s in found
+        if s.pk != case.pk
+        and metres(case.lng, case.lat, s.values["lng"], s.values["lat"]) <= DUPLICATE_METRES
+    ]
 
 
 def metres(lng1: float, lat1: float, lng2: float, lat2: float) -> float:

@@ -1,0 +1,156 @@
+"""New rows and their audit entries in one statement on PostgreSQL: intake's way of storing a case.
+
+Through the ORM a new case is a transaction of seven statements (BEGIN, the case, reporter, first
+event and notification, their audit entries, COMMIT), each compiled by Django and planned by the
+database. Here it is one: the primary keys of the audited rows are drawn from their sequences
+beforehand (in the round trip that reads the reference stamp, see `key_sql`), so that each row's
+audit entry — the one save() would write, content hash included — can be computed before anything is
+sent; then every row goes in as an INSERT inside a single WITH, whose own SELECT may read something
+back (intake's duplicates). A statement is atomic by itself: everything is stored, or nothing.
+
+What save() does besides its INSERT happens here too: pre_save and post_save are sent, each value
+goes through its field's `pre_save` and `get_db_prep_save`, related keys are copied in as save()
+copies them, and the instances end up saved, with the snapshot the next update compares against.
+The statement goes through a server-binding cursor, so PostgreSQL plans it once per shape and reuses
+the plan (psycopg prepares a statement after a few runs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import uuid
+from collections.abc import Sequence
+from contextlib import nullcontext
+from typing import Any
+
+from django.db import connections, models, router, transaction
+from django.db.models.signals import post_save, pre_save
+from psycopg.types.json import Jsonb
+
+from gridgov.core import audit
+from gridgov.core import collect as _collect
+from gridgov.core.models.audit import AuditEntry
+from gridgov.core.models.base import AuditedModel
+from gridgov.core.models.insert import bulk_cursor
+
+
+def available(model: type[models.Model]) -> bool:
+    """Whether rows of `model` (and their trail) may be stored this way now: on PostgreSQL, in the
+    trail's database, and not inside an audit.collect() block (its queued entries go in first)."""
+    alias = router.db_for_write(model)
+    return (
+        connections[alias].vendor == "postgresql"
+        and alias == router.db_for_write(AuditEntry)
+        and _collect.queue(alias) is None
+    )
+
+
+def key_sql(model: type[models.Model], count: int) -> str:
+    """An SQL expression for `count` new primary keys of `model`, as an array (for get_with())."""
+    table, column = model._meta.db_table, model._meta.pk.column
+    draw = f"nextval(pg_get_serial_sequence('{table}', '{column}'))"
+    # The model's own table and key names, and a number: no outside text reaches the SQL.
+    return f"ARRAY(SELECT {draw} FROM generate_series(1, {int(count)}))"  # noqa: S608
+
+
+_COLUMNS: dict[tuple[type[models.Model], bool], tuple[str, list[Any]]] = {}
+
+
+def _insert(table: str, columns: Sequence[str]) -> str:
+    """An INSERT of the rows of one JSON array parameter, in the array's order (the trail's order)."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    # Identifiers from the models' own metadata; every value is in the parameter.
+    return (
+        f'INSERT INTO "{table}" ({names}) SELECT {names} FROM '  # noqa: S608
+        f'json_populate_recordset(NULL::"{table}", %s::json) WITH ORDINALITY ORDER BY ordinality'
+    )
+
+
+def _columns(model: type[models.Model], keyed: bool) -> tuple[str, list[Any]]:
+    """The INSERT of `model`'s rows and its fields, the primary key only when `keyed`."""
+    known = _COLUMNS.get((model, keyed))
+    if known is None:
+        opts = model._meta
+        fields: list[Any] = [f for f in opts.concrete_fields if keyed or f is not opts.pk]
+        if any(f.generated or f.has_db_default() or hasattr(f, "get_placeholder") for f in fields):
+            raise TypeError(f"{opts.label}: columns the database fills are not stored this way")
+        known = (_insert(opts.db_table, [f.column for f in fields]), fields)
+        _COLUMNS[(model, keyed)] = known
+    return known
+
+
+def _json(value: Any) -> Any:
+    """A value as Django prepared it for PostgreSQL, as the JSON that PostgreSQL reads back into
+    the column's type unchanged (timestamps to the microsecond, floats to the bit)."""
+    if value is None or isinstance(value, bool | int | float | str):  # choices are str and int
+        return value
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise TypeError("naive datetimes are not stored this way")
+        return value.isoformat()
+    if isinstance(value, dt.date | dt.time | decimal.Decimal | uuid.UUID):
+        return value.isoformat() if isinstance(value, dt.date | dt.time) else str(value)
+    if isinstance(value, Jsonb):  # a JSONField's value, encoded as Django would encode it
+        return json.loads((value.dumps or json.dumps)(value.obj))
+    raise TypeError(f"{type(value).__name__} values are not stored this way")
+
+
+def _values(obj: models.Model, fields: list[Any], db: Any) -> dict[str, Any]:
+    return {f.column: _json(f.get_db_prep_save(f.pre_save(obj, True), db)) for f in fields}
+
+
+def write(
+    audited: Sequence[AuditedModel],
+    plain: Sequence[models.Model] = (),
+    read: tuple[str, Sequence[Any]] | None = None,
+) -> list[tuple[Any, ...]]:
+    """Insert `audited` (primary keys already drawn, in the order save() would write them) with their
+    audit entries, and `plain` (unaudited rows whose keys nobody reads: the database gives them), in
+    one statement; returns the rows of the `read` query (sql, params) it ends with, if any."""
+    if not audited:
+        raise ValueError("nothing audited to store")
+    alias = router.db_for_write(type(audited[0]))
+    db = connections[alias]
+    parts: list[tuple[str, list[dict[str, Any]]]] = []  # an INSERT and its rows, per run of one table
+    created: list[tuple[models.Model, dict[str, Any]]] = []
+    for obj, keyed in [*((o, True) for o in audited), *((o, False) for o in plain)]:
+        if keyed:
+            if obj.pk is None:
+                raise ValueError(f"{obj._meta.label}: draw its primary key first (key_sql)")
+            pre_save.send(type(obj), instance=obj, raw=False, using=alias, update_fields=None)
+        # save()'s own check and copy of related keys
+        obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
+        insert, fields = _columns(type(obj), keyed)
+        if parts and parts[-1][0] == insert:
+            parts[-1][1].append(_values(obj, fields, db))
+        else:
+            parts.append((insert, [_values(obj, fields, db)]))
+        if keyed:
+            created.append((obj, audit.snapshot(obj)))  # as save() takes it, after the INSERT's values
+    _alias, entries = audit.create_rows(created)
+    trail = [{c: _json(v) for c, v in zip(audit.COLUMNS, entry, strict=True)} for entry in entries]
+    parts.append((_insert(audit.TABLE, audit.COLUMNS), trail))
+    inserts = [(sql, [_dumps(rows)]) for sql, rows in parts]
+    *first, last = inserts if read is None else [*inserts, (read[0], list(read[1]))]
+    sql = "WITH " + ", ".join(f"w{n} AS ({part})" for n, (part, _p) in enumerate(first)) + f" {last[0]}"
+    params = [v for _part, values in first for v in values] + last[1]
+    # Inside a transaction an error must doom it, as in save() (savepoint=False); outside one the
+    # statement is its own transaction, with no BEGIN and COMMIT to send.
+    atomic = transaction.atomic(using=alias, savepoint=False) if db.in_atomic_block else nullcontext()
+    with atomic, bulk_cursor(db) as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall() if read is not None else []
+    for obj, after in created:
+        obj._state.adding, obj._state.db = False, alias
+        obj._audit_before = after  # type: ignore[attr-defined]
+    for obj in plain:
+        obj._state.db = alias  # bulk_create's rows: no signals, keys unread
+    for obj in audited:
+        post_save.send(type(obj), instance=obj, created=True, update_fields=None, raw=False, using=alias)
+    return rows
+
+
+def _dumps(rows: list[dict[str, Any]]) -> str:
+    return json.dumps(rows, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
