@@ -216,3 +216,25 @@ def test_other_statements_run_as_written(blobs: Any) -> None:
     with pytest.raises(IntegrityError), transaction.atomic(), bulk_cursor(connection) as cursor:
         cursor.executemany("INSERT INTO core_test_insert_blob (label) VALUES (%s)", [("四",), (None,)])
     assert blobs.objects.count() == 2
+
+
+def test_values_of_other_types_are_prepared_as_django_prepares_them(sample: Any) -> None:
+    def odd(prefix: str) -> list[Any]:
+        return [
+            sample(
+                code=f"{prefix}0",
+                name=12345,
+                count="7",
+                big=True,
+                day="2020-01-31",
+                note=dt.date(2020, 1, 31),
+            ),
+            sample(
+                code=f"{prefix}1", name="一", count=False, day=dt.datetime(2020, 2, 1, 23, 0), data=[1, "二"]
+            ),
+        ]
+
+    sample.objects.bulk_create(odd("lean"))
+    models.QuerySet.bulk_create(sample.objects.all(), odd("plain"))
+    assert stored(sample, "lean") == stored(sample, "plain")
+    assert stored(sample, "lean")[0][1:4] == ("12345", "2020-01-31", 7)

@@ -14,6 +14,7 @@ executor per row: the server's share of an import's writes, which is what its wa
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -140,10 +141,46 @@ def _copy_new(cursor: Any, db: Any, model: type[models.Model], fields: list[Any]
     keys = sorted(key for (key,) in cursor.fetchall())  # ascending in the rows' order, as RETURNING was
     columns = [db.ops.quote_name(f.column) for f in (model._meta.pk, *fields)]
     table = db.ops.quote_name(model._meta.db_table)
+    shapes = [(f, _as_is(f)) for f in fields]
     # Prepared as they stream: the server stores the first rows while the next ones are prepared.
-    prepared = ([key, *_prepare(fields, row, db)] for key, row in zip(keys, rows, strict=True))
+    prepared = ([key, *_quick(shapes, row, db)] for key, row in zip(keys, rows, strict=True))
     copy_rows(cursor, table, columns, prepared)
     return keys
+
+
+def _quick(shapes: list[tuple[Any, tuple[type, ...]]], row: list[Any], db: Any) -> list[Any]:
+    pairs = zip(shapes, row, strict=True)
+    return [v if type(v) in as_is else f.get_db_prep_save(v, db) for (f, as_is), v in pairs]
+
+
+_INTEGERS = (
+    models.AutoField,
+    models.BigAutoField,
+    models.SmallAutoField,
+    models.IntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveBigIntegerField,
+    models.PositiveSmallIntegerField,
+)
+
+
+def _as_is(field: Any) -> tuple[type, ...]:
+    """The Python types whose values COPY may write just as pre_save gave them: get_db_prep_save returns
+    them unchanged (on PostgreSQL, where dates are not turned into text), or for integers only wraps
+    them to name the parameter's type, which COPY's text does not carry. Exact classes only: a
+    subclass may prepare its values otherwise. Half of an import's preparation time, skipped."""
+    kind = type(field)
+    if kind is models.ForeignKey:
+        return _as_is(field.target_field)
+    if kind in (models.CharField, models.TextField):
+        return (str, type(None))
+    if kind in _INTEGERS:
+        return (int, type(None))
+    if kind is models.DateField and not (field.auto_now or field.auto_now_add):
+        return (dt.date, type(None))
+    return ()
 
 
 def _prepare(fields: list[Any], values: list[Any], db: Any) -> list[Any]:
