@@ -34,6 +34,7 @@ from gridgov.cases.services.scope import may_view_case_in
 from gridgov.core import audit, context, crypto
 from gridgov.core.errors import Invalid
 from gridgov.core.models import AuditEntry
+from gridgov.core.models.insert import bulk_cursor
 from tests.cases import factories as f
 from tests.factories import Personas, make_user
 
@@ -190,8 +191,8 @@ def test_the_compiled_duplicates_query_reads_what_the_queryset_reads(personas: P
         assert compiled is not None
     if compiled is None:
         return  # this database converts what it returns: intake asks the queryset
-    with connection.cursor() as cursor:
-        cursor.execute(*compiled)
+    with bulk_cursor(connection) as cursor:
+        cursor.execute(*compiled, binary=True)  # as store.write() reads it
         rows = cursor.fetchall()
     expected = list(nearby(first.category_id, first.lng, first.lat, at).values_list(*SUMMARY_VALUES))
     assert rows == expected and len(rows) == 2
