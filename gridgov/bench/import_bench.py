@@ -97,6 +97,7 @@ def write_workbook(path: Path, n_rows: int, seed: int) -> None:
     runs on one database do not collide)."""
     from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
 
+    from gridgov.bench.excel_like import share_strings
     from gridgov.people.excel.columns import RESIDENTS
 
     rng = random.Random(seed)
@@ -139,6 +140,7 @@ def write_workbook(path: Path, n_rows: int, seed: int) -> None:
             )
         ws.append([row.get(h) for h in RESIDENTS.headers])
     wb.save(path)
+    share_strings(path)  # as Excel and WPS save it: the file a person imports was last saved by one
 
 
 def _server_cpu() -> float | None:
