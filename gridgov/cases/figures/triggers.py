@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from gridgov.core.vendor_sql import VendorStatements
+
 QUEUE = "cases_rollupdirty"
 # table → the column holding the case id
 WATCHED = {"cases_case": "id", "cases_escalation": "case_id", "cases_caseevent": "case_id"}
@@ -47,18 +49,9 @@ POSTGRES_DROP = [
 ]
 
 
-def statements(vendor: str, create: bool) -> list[str]:
-    if vendor == "sqlite":
-        return SQLITE_CREATE if create else SQLITE_DROP
-    if vendor == "postgresql":
-        return POSTGRES_CREATE if create else POSTGRES_DROP
-    raise RuntimeError(f"no rollup triggers for database {vendor}")
-
-
-def apply(connection: Any, create: bool) -> None:
-    with connection.cursor() as cursor:
-        for sql in statements(connection.vendor, create):
-            cursor.execute(sql)
+TRIGGERS = VendorStatements("rollup triggers", SQLITE_CREATE, SQLITE_DROP, POSTGRES_CREATE, POSTGRES_DROP)
+statements = TRIGGERS.statements
+apply = TRIGGERS.apply
 
 
 def enqueue_all(connection: Any) -> None:

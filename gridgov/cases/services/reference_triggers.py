@@ -5,7 +5,7 @@ admin, bulk updates, raw SQL). Used by a migration.
 
 from __future__ import annotations
 
-from typing import Any
+from gridgov.core.vendor_sql import VendorStatements
 
 VERSION = "cases_referenceversion"
 # Every write to these tables may change a category, a rule, a grid's staff or a webhook endpoint.
@@ -62,15 +62,6 @@ POSTGRES_DROP = [
 ]
 
 
-def statements(vendor: str, create: bool) -> list[str]:
-    if vendor == "sqlite":
-        return SQLITE_CREATE if create else SQLITE_DROP
-    if vendor == "postgresql":
-        return POSTGRES_CREATE if create else POSTGRES_DROP
-    raise RuntimeError(f"no reference triggers for database {vendor}")
-
-
-def apply(connection: Any, create: bool) -> None:
-    with connection.cursor() as cursor:
-        for sql in statements(connection.vendor, create):
-            cursor.execute(sql)
+TRIGGERS = VendorStatements("reference triggers", SQLITE_CREATE, SQLITE_DROP, POSTGRES_CREATE, POSTGRES_DROP)
+statements = TRIGGERS.statements
+apply = TRIGGERS.apply
