@@ -8,6 +8,7 @@ wrong) and which it counts again (right again): that is how these tests see the 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from io import BytesIO
 from typing import Any
 
@@ -202,3 +203,41 @@ def test_both_ways_of_counting_tags_agree_with_the_naive_recount() -> None:
     expected = naive(TODAY)
     assert count_by_grid(grids, TODAY, few=True) == count_by_grid(grids, TODAY) == expected
     assert sum(f.tagged for f in expected.values()) > 0
+
+
+def test_a_read_while_another_transaction_writes_answers_without_waiting_for_it(
+    transactional_db: None, personas: Personas, moves: dict[str, Any]
+) -> None:
+    """An import holds SQLite's one write lock for seconds: a page reading the figures meanwhile gets
+    the committed numbers at once and keeps nothing (the next read does). On PostgreSQL nobody waits.
+    The read runs in a thread of its own while the lock is held; waiting for the lock it would still be
+    blocked when the lock holder gives up looking (30 s of SQLite's busy timeout against 25)."""
+    expected = naive(TODAY)
+    household = int(moves["lin"].household_id)
+    answers: list[Any] = []
+
+    def page() -> None:
+        try:
+            answers.append(read())
+        finally:
+            connection.close()  # this thread's own connection
+
+    other = connection.get_new_connection(connection.get_connection_params())
+    try:
+        if connection.vendor == "sqlite":
+            other.isolation_level = None
+            other.execute("BEGIN IMMEDIATE")  # as every writer's transaction begins here
+        other.cursor().execute(f"UPDATE {Household._meta.db_table} SET room = room WHERE id = {household}")
+        reader = threading.Thread(target=page)
+        reader.start()
+        reader.join(timeout=25)
+        assert not reader.is_alive(), "the read waited for the other transaction's lock"
+        assert answers == [expected]
+        kept = GridFigures.objects.count()
+        assert kept == (0 if connection.vendor == "sqlite" else Grid.objects.count())
+        other.commit()
+    finally:
+        other.close()
+    assert read() == expected
+    assert all(mark == marks()[pk] for pk, mark in GridFigures.objects.values_list("grid_id", "mark"))
+    assert GridFigures.objects.count() == Grid.objects.count()

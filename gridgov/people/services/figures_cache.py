@@ -17,10 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -91,13 +92,37 @@ def _keep(counted: dict[int, Any], marks: dict[int, int], today: dt.date) -> Non
     ]
     # Two readers may keep the same grid at once: both counted after reading their mark, so either row
     # is true for its mark, and the last one stays.
-    GridFigures.objects.bulk_create(
-        rows,
-        batch_size=500,
-        update_conflicts=True,
-        unique_fields=["grid"],
-        update_fields=["on", "mark", *COUNTS],
-    )
+    try:
+        with _without_waiting(), transaction.atomic():
+            GridFigures.objects.bulk_create(
+                rows,
+                batch_size=500,
+                update_conflicts=True,
+                unique_fields=["grid"],
+                update_fields=["on", "mark", *COUNTS],
+            )
+    except OperationalError:
+        # SQLite's one writer is busy (an import holds it for seconds): the counts are the answer all
+        # the same, and the next read or the worker keeps them. A page must not wait on an import.
+        if connection.vendor != "sqlite":
+            raise
+
+
+@contextmanager
+def _without_waiting() -> Iterator[None]:
+    """On SQLite, give up at once instead of waiting for the write lock (30 s by the settings)."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:  # inside, the lock is ours already
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        waited = cursor.fetchone()[0]
+        cursor.execute("PRAGMA busy_timeout = 0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(waited)}")
 
 
 def compact() -> int:
