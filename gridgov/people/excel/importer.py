@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from gridgov.core import audit, context
 from gridgov.core.errors import Invalid
 from gridgov.core.masking import mask_text
-from gridgov.people.excel import bulk
+from gridgov.people.excel import bulk, streamed
 from gridgov.people.excel.columns import BUILDINGS, RESIDENTS
 from gridgov.people.excel.plan import Plan, Progress, ResidentItem
-from gridgov.people.excel.reader import Problem, WorkbookError, open_workbook, sheets
+from gridgov.people.excel.reader import Problem, WorkbookError
 from gridgov.people.excel.validate import Validator
 from gridgov.people.services import places, residents, sealing
 
@@ -57,26 +57,26 @@ class _RowFailed(Exception):
 
 
 def validate_workbook(
-    source: Path | IO[bytes], actor: Any, file_name: str, progress: Progress | None = None
+    source: Path | IO[bytes],
+    actor: Any,
+    file_name: str,
+    progress: Progress | None = None,
+    *,
+    parallel: bool | None = None,
 ) -> Plan:
     plan = Plan(file_name)
+    validator = Validator(actor, plan, progress)
     try:
-        wb = open_workbook(source)
+        # Parsed in a child process while this one validates, unless `parallel` is False (the same
+        # reading in this process): gridgov.people.excel.streamed.
+        with streamed.workbook(source, validator.readable(), parallel) as found:
+            for sheet, its_rows in found:
+                if sheet.spec is None:
+                    plan.problems += sheet.problems
+                else:
+                    validator.run(sheet, its_rows)
     except WorkbookError as error:
         plan.problems.append(Problem("", None, None, error.message))
-        return plan
-    try:
-        found = sheets(wb)
-        validator = Validator(actor, plan, progress)
-        for sheet in found:
-            if sheet.spec is None:
-                plan.problems += sheet.problems
-            else:
-                validator.run(sheet)
-    except WorkbookError as error:
-        plan.problems.append(Problem("", None, None, error.message))
-    finally:
-        wb.close()
     if not plan.problems and plan.rows == 0:
         plan.problems.append(
             Problem(

@@ -8,6 +8,7 @@ against the registry through their blind indexes, 500 rows to a query.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from gridgov.people.excel.plan import (
     Progress,
     ResidentItem,
 )
-from gridgov.people.excel.reader import Row, Sheet, rows
+from gridgov.people.excel.reader import Row, Sheet
 from gridgov.people.identity import IdentityError, normalize_phone
 from gridgov.people.models import Resident
 from gridgov.people.services import sealing
@@ -35,6 +36,7 @@ from gridgov.people.services.validation import ResidentInput, clean_resident
 CHUNK = 500
 _NUMERIC = frozenset({"int", "float", "date"})  # kinds whose empty value is None rather than ""
 Errors = dict[int | None, list[str]]
+_ADDED = {"buildings": "building", "households": "household", "residents": "resident"}  # permission
 
 
 def missing() -> str:
@@ -77,7 +79,12 @@ class Validator:
     def _add(self, errors: Errors, sheet: Sheet, field: str, message: str) -> None:
         errors.setdefault(sheet.positions.get(field), []).append(message)
 
-    def run(self, sheet: Sheet) -> None:
+    def readable(self) -> frozenset[str]:
+        """The kinds of sheet whose rows the actor may import: only theirs are read."""
+        return frozenset(k for k, model in _ADDED.items() if self.actor.has_perm(f"people.add_{model}"))
+
+    def run(self, sheet: Sheet, rows: Iterable[Row]) -> None:
+        """Check the sheet's rows (`rows`, read by the caller when `readable` names its kind)."""
         assert sheet.spec is not None
         if sheet.problems:  # headers wrong: its rows cannot be read meaningfully
             self.plan.problems += sheet.problems
@@ -85,11 +92,10 @@ class Validator:
         check = {"buildings": self._building, "households": self._household, "residents": self._resident}[
             sheet.spec.kind
         ]
-        permission = {"buildings": "building", "households": "household", "residents": "resident"}
-        if not self.actor.has_perm(f"people.add_{permission[sheet.spec.kind]}"):
+        if sheet.spec.kind not in self.readable():
             sheet.problem(_("Your role may not import this sheet."))
         else:
-            for count, row in enumerate(rows(sheet), start=1):
+            for count, row in enumerate(rows, start=1):
                 self.plan.rows += 1
                 errors: Errors = {}
                 check(sheet, row, errors)
