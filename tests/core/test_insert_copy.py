@@ -238,3 +238,32 @@ def test_values_of_other_types_are_prepared_as_django_prepares_them(sample: Any)
     models.QuerySet.bulk_create(sample.objects.all(), odd("plain"))
     assert stored(sample, "lean") == stored(sample, "plain")
     assert stored(sample, "lean")[0][1:4] == ("12345", "2020-01-31", 7)
+
+
+@pytest.fixture
+def stamped(db: Any) -> Iterator[type[models.Model]]:
+    with isolate_apps("gridgov.core"):
+
+        class Stamped(models.Model):
+            label = models.CharField(max_length=20)
+            made = models.DateTimeField(auto_now_add=True)
+            day = models.DateField(auto_now=True)
+
+            class Meta:
+                app_label = "core"
+                db_table = "core_test_insert_stamped"
+
+            def __str__(self) -> str:
+                return self.label
+
+        create_table(Stamped)
+        yield Stamped
+
+
+def test_auto_now_fields_are_stamped_as_djangos_pre_save_stamps_them(stamped: Any) -> None:
+    # Fields whose pre_save is more than reading the attribute keep going through it.
+    made = [stamped(label=str(i)) for i in range(3)]
+    assert insert_new(stamped.objects.all(), made, None)
+    rows = stamped.objects.order_by("pk").values_list("label", "made", "day")
+    assert [(o.label, o.made, o.day) for o in made] == list(rows)
+    assert all(o.made is not None and o.day is not None for o in made)

@@ -17,8 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from operator import attrgetter
 from typing import Any
 
 from django.db import connections, models, transaction
@@ -141,7 +142,7 @@ def _copy_new(cursor: Any, db: Any, model: type[models.Model], fields: list[Any]
     keys = sorted(key for (key,) in cursor.fetchall())  # ascending in the rows' order, as RETURNING was
     columns = [db.ops.quote_name(f.column) for f in (model._meta.pk, *fields)]
     table = db.ops.quote_name(model._meta.db_table)
-    shapes = [(f, _as_is(f)) for f in fields]
+    shapes = [(f, _as_is(f, db)) for f in fields]
     # Prepared as they stream: the server stores the first rows while the next ones are prepared.
     prepared = ([key, *_quick(shapes, row, db)] for key, row in zip(keys, rows, strict=True))
     copy_rows(cursor, table, columns, prepared)
@@ -166,25 +167,23 @@ _INTEGERS = (
 )
 
 
-def _as_is(field: Any) -> tuple[type, ...]:
-    """The Python types whose values COPY may write just as pre_save gave them: get_db_prep_save returns
-    them unchanged (on PostgreSQL, where dates are not turned into text), or for integers only wraps
-    them to name the parameter's type, which COPY's text does not carry. Exact classes only: a
-    subclass may prepare its values otherwise. Half of an import's preparation time, skipped."""
+def _as_is(field: Any, db: Any) -> tuple[type, ...]:
+    """The Python types whose values may be written just as pre_save gave them: get_db_prep_save returns
+    them unchanged, or for integers on PostgreSQL only wraps them to name the parameter's type, which
+    neither COPY's text nor an INSERT's parameter needs. Dates: PostgreSQL takes them as they are, and
+    SQLite's date adapter (Django's adapt_date, isoformat) writes the text get_db_prep_save would make
+    (str of the date). Exact classes only: a subclass may prepare its values otherwise. Half of an
+    import's preparation time, skipped."""
     kind = type(field)
     if kind is models.ForeignKey:
-        return _as_is(field.target_field)
+        return _as_is(field.target_field, db)
     if kind in (models.CharField, models.TextField):
         return (str, type(None))
     if kind in _INTEGERS:
         return (int, type(None))
     if kind is models.DateField and not (field.auto_now or field.auto_now_add):
-        return (dt.date, type(None))
+        return (dt.date, type(None)) if db.vendor in ("postgresql", "sqlite") else (type(None),)
     return ()
-
-
-def _prepare(fields: list[Any], values: list[Any], db: Any) -> list[Any]:
-    return [f.get_db_prep_save(v, db) for f, v in zip(fields, values, strict=True)]
 
 
 def _insert_batches(
@@ -203,9 +202,10 @@ def _insert_batches(
     else:
         one = "(" + ", ".join(["%s"] * len(fields)) + ")"
         size = min(batch_size or len(rows), max(1, max_params(db) // len(fields)))
+    shapes = [(f, _as_is(f, db)) for f in fields]
     keys: list[Any] = []
     for start in range(0, len(rows), size):
-        batch = [_prepare(fields, row, db) for row in rows[start : start + size]]
+        batch = [_quick(shapes, row, db) for row in rows[start : start + size]]
         if unnest is not None:
             cursor.execute(sql, [list(column) for column in zip(*batch, strict=True)])
         else:
@@ -214,6 +214,26 @@ def _insert_batches(
             cursor.execute(sql, [value for row in batch for value in row])
         keys += [key for (key,) in cursor.fetchall()]  # what both backends' fetch_returned_insert_rows do
     return keys
+
+
+# pre_save methods that, outside auto_now and auto_now_add, return the attribute as it is.
+_PLAIN_PRE_SAVE = (models.Field.pre_save, models.DateField.pre_save, models.DateTimeField.pre_save)
+
+
+def _pre_saved(fields: list[Any], objs: Sequence[models.Model]) -> list[list[Any]]:
+    """Each field's pre_save(obj, True) per object; where every field's is the plain attribute read
+    (no auto_now, no custom pre_save), one attrgetter reads a row's values at C speed."""
+    if any(
+        type(f).pre_save not in _PLAIN_PRE_SAVE
+        or getattr(f, "auto_now", False)
+        or getattr(f, "auto_now_add", False)
+        for f in fields
+    ):
+        return [[f.pre_save(obj, True) for f in fields] for obj in objs]
+    read: Callable[[Any], Any] = attrgetter(*(f.attname for f in fields))
+    if len(fields) == 1:
+        return [[read(obj)] for obj in objs]
+    return [list(read(obj)) for obj in objs]
 
 
 def insert_new(queryset: models.QuerySet[Any], objs: Sequence[models.Model], batch_size: int | None) -> bool:
@@ -226,8 +246,8 @@ def insert_new(queryset: models.QuerySet[Any], objs: Sequence[models.Model], bat
     # Django's own preparation: related objects' keys copied in, unsaved related objects refused.
     queryset._prepare_for_bulk_create(objs)  # type: ignore[attr-defined]
     # The compiler's order: pre_save, then an expression is compiled into the SQL, anything else goes
-    # through get_db_prep_save (in _prepare, once the set is known to take this path).
-    rows = [[f.pre_save(obj, True) for f in fields] for obj in objs]
+    # through get_db_prep_save (in _quick, once the set is known to take this path).
+    rows = _pre_saved(fields, objs)
     if any(type(v) not in _PLAIN_VALUES and hasattr(v, "resolve_expression") for row in rows for v in row):
         return False
     with transaction.atomic(using=queryset.db, savepoint=False), bulk_cursor(db) as cursor:
