@@ -267,3 +267,44 @@ def test_auto_now_fields_are_stamped_as_djangos_pre_save_stamps_them(stamped: An
     rows = stamped.objects.order_by("pk").values_list("label", "made", "day")
     assert [(o.label, o.made, o.day) for o in made] == list(rows)
     assert all(o.made is not None and o.day is not None for o in made)
+
+
+def _built(obj: Any) -> tuple[dict[str, Any], dict[str, Any], Any, bool]:
+    data = {k: v for k, v in obj.__dict__.items() if k != "_state"}
+    return data, obj._state.fields_cache, obj._state.db, obj._state.adding
+
+
+def test_maker_builds_what_the_models_constructor_builds(sample: Any) -> None:
+    parent = sample.objects.create(code="parent", name="父")
+    make = insert.maker(sample)
+    assert make is not sample  # the fast path, for a model of plain fields
+    for values in (
+        {"code": "a", "name": "一", "parent": parent, "day": dt.date(2020, 1, 2)},
+        {"code": "b", "name": "二", "parent_id": parent.pk, "data": {"k": [1]}},
+        {"code": "c", "parent": None, "flag": True},
+        {},
+    ):
+        assert _built(make(**values)) == _built(sample(**values))
+    with pytest.raises(TypeError):
+        make(nonsense=1)
+    made = [make(code=f"m{i}", name="造", parent=parent) for i in range(3)]
+    sample.objects.bulk_create(made)
+    assert (
+        list(sample.objects.filter(code__startswith="m").values_list("parent_id", flat=True))
+        == [parent.pk] * 3
+    )
+
+
+def test_maker_leaves_models_with_computed_defaults_to_their_constructor(db: Any) -> None:
+    with isolate_apps("gridgov.core"):
+
+        class Keyed(models.Model):
+            key = models.UUIDField(default=uuid.uuid4)
+
+            class Meta:
+                app_label = "core"
+
+            def __str__(self) -> str:
+                return str(self.key)
+
+        assert insert.maker(Keyed) is Keyed

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from gridgov.core.errors import NotInScope
+from gridgov.core.models.insert import maker
 from gridgov.people.models import Building, Household, Residence, ResidenceRegistration, Resident, Unit
 from gridgov.people.services import residents as service
 from gridgov.people.services import sealing
@@ -51,12 +52,13 @@ def ensure_households(actor: Any, keys: Iterable[HouseholdKey]) -> tuple[dict[Ho
             household
         )
     missing = []
+    new_household = maker(Household)
     for key in sorted(wanted - found.keys()):
         building_id, number, room = key
         building, unit = buildings[building_id], units.get((building_id, number)) if number else None
         parts = [building.address, unit.number if unit else "", room]
         missing.append(
-            Household(
+            new_household(
                 building=building,
                 unit=unit,
                 room=room,
@@ -84,10 +86,14 @@ def register_residents(actor: Any, people: list[NewResident]) -> list[Resident]:
     """Residents new to the registry, each with their first stay and, if floating, a registration."""
     if not actor.has_perm("people.add_resident"):
         raise PermissionDenied(_("Your role may not do this."))
+    # Built by `maker`: model(**values) without Model.__init__'s walk over every field, per object.
+    new_resident, new_stay, new_registration = (
+        maker(m) for m in (Resident, Residence, ResidenceRegistration)
+    )
     residents = []
     for person in people:
         clean = person.clean
-        resident = Resident(
+        resident = new_resident(
             # By id: the object would only be checked and cached again, and nothing reads it back.
             household_id=person.household.pk,
             grid_id=person.household.grid_id,
@@ -106,7 +112,7 @@ def register_residents(actor: Any, people: list[NewResident]) -> list[Resident]:
     Resident.objects.bulk_create(residents, batch_size=BATCH)
     Residence.objects.bulk_create(
         [
-            Residence(resident=r, household=p.household, moved_in=p.moved_in)
+            new_stay(resident=r, household=p.household, moved_in=p.moved_in)
             for r, p in zip(residents, people, strict=True)
         ],
         batch_size=BATCH,
@@ -116,7 +122,7 @@ def register_residents(actor: Any, people: list[NewResident]) -> list[Resident]:
         data = person.registration
         if data is None or resident.kind != Resident.Kind.FLOATING:
             continue
-        record = ResidenceRegistration(
+        record = new_registration(
             resident=resident,
             household=person.household,
             start=data.start,
