@@ -89,6 +89,10 @@ TEMPLATES = [
 ]
 
 
+# psycopg prepares a statement after this many runs on a connection, or at once when told to.
+PREPARE_ONLY_WHEN_ASKED = 2**31 - 1
+
+
 def _database(url: str) -> dict[str, Any]:
     try:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
@@ -107,7 +111,10 @@ def _database(url: str) -> dict[str, Any]:
         }
         config["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
     elif engine in {"django.db.backends.postgresql"}:
-        config.setdefault("OPTIONS", {})
+        # Statements are prepared only where the code asks (`prepare=True` on a server-binding cursor:
+        # intake's write, the bearer token's lookup), never by count: Django's own cursor binds on the
+        # client and is never prepared. Behind PgBouncer, use 1.21+ with max_prepared_statements.
+        config.setdefault("OPTIONS", {}).setdefault("prepare_threshold", PREPARE_ONLY_WHEN_ASKED)
         config["CONN_HEALTH_CHECKS"] = True
     else:
         raise EnvError(f"DATABASE_URL={url!r}: only sqlite and postgres are supported")

@@ -78,13 +78,16 @@ def test_intake_stays_within_its_statement_budget(personas: Personas) -> None:
     assert result.visible and [d.pk for d in result.duplicates] == [first.pk]
     if connection.vendor == "postgresql":
         # The stamp with the new keys (and the map's version, when its check interval has passed);
-        # the grids of a grid worker's scope (accounts reads them once per user instance). The rows,
-        # their trail and the duplicates are one statement below Django's cursor: no transaction, no
-        # INSERT of its own, no visibility query (read from the cached grid).
-        assert len(statements) <= 3, statements
+        # the grids of a grid worker's scope (accounts reads them once per user instance); the rows,
+        # their trail and the duplicates in one statement: no transaction, no INSERT of its own, no
+        # visibility query (read from the cached grid).
+        assert len(statements) <= 4, statements
         assert "nextval" in statements[0] and not any(
             s.startswith(("INSERT", "SAVEPOINT")) for s in statements
         )
+        writes = [s for s in statements if "INSERT" in s]
+        assert len(writes) == 1 and writes[0].startswith("WITH"), statements
+        assert all(f'INSERT INTO "{t}"' in writes[0] for t in ("cases_case", "core_auditentry"))
         assert Notification.objects.filter(case=case, user=personas.worker).count() == 1
         return
     # The stamp (and the map's version, when its check interval has passed); the transaction (a

@@ -23,6 +23,7 @@ from django.db import connection
 from gridgov.accounts.models import User
 from gridgov.cases.models import Category, Department, ReferenceVersion, TriageRule, WebhookEndpoint
 from gridgov.cases.services import routing
+from gridgov.core import prepared
 from gridgov.geo.models import Grid
 
 
@@ -91,9 +92,7 @@ class _Cache:
         the same round trip: intake's new primary keys on PostgreSQL."""
         # Plain SQL: the ORM would spend more time building this one-row read than the database
         # spends answering it, on every intake.
-        with connection.cursor() as cursor:
-            cursor.execute(", ".join([_STAMP, *also]))
-            row = cursor.fetchone()
+        row = prepared.fetch(connection, ", ".join([_STAMP, *also]))[0]
         stamp: Any = row[0]
         return self._current_for(stamp), tuple(row[1:])
 

@@ -11,8 +11,8 @@ back (intake's duplicates). A statement is atomic by itself: everything is store
 What save() does besides its INSERT happens here too: pre_save and post_save are sent, each value
 goes through its field's `pre_save` and `get_db_prep_save`, related keys are copied in as save()
 copies them, and the instances end up saved, with the snapshot the next update compares against.
-The statement goes through a server-binding cursor, so PostgreSQL plans it once per shape and reuses
-the plan (psycopg prepares a statement after a few runs).
+The statement is prepared once per connection and shape (gridgov.core.prepared): PostgreSQL parses
+it once and plans it once, where planning it each time was most of its work.
 """
 
 from __future__ import annotations
@@ -29,11 +29,10 @@ from django.db import connections, models, router, transaction
 from django.db.models.signals import post_save, pre_save
 from psycopg.types.json import Jsonb  # psycopg 3, gridgov's driver: bulk_cursor() is its cursor
 
-from gridgov.core import audit
+from gridgov.core import audit, prepared
 from gridgov.core import collect as _collect
 from gridgov.core.models.audit import AuditEntry
 from gridgov.core.models.base import AuditedModel
-from gridgov.core.models.insert import bulk_cursor
 
 
 def available(model: type[models.Model]) -> bool:
@@ -139,11 +138,10 @@ def write(
     # Inside a transaction an error must doom it, as in save() (savepoint=False); outside one the
     # statement is its own transaction, with no BEGIN and COMMIT to send.
     atomic = transaction.atomic(using=alias, savepoint=False) if db.in_atomic_block else nullcontext()
-    with atomic, bulk_cursor(db) as cursor:
+    with atomic:
         # Results in binary: psycopg's own loaders read timestamps several times faster than the
         # text loader Django registers (the same instants, in UTC).
-        cursor.execute(sql, params, binary=read is not None)
-        rows: list[tuple[Any, ...]] = cursor.fetchall() if read is not None else []
+        rows = prepared.fetch(db, sql, params, binary=read is not None)
     for obj, after in created:
         obj._state.adding, obj._state.db = False, alias
         obj._audit_before = after  # type: ignore[attr-defined]
