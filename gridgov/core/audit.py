@@ -13,7 +13,7 @@ import decimal
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
@@ -53,9 +53,13 @@ def canonical(data: Any) -> str:
     return _dumps(_jsonable(data))
 
 
+# json.dumps with options builds an encoder per call; snapshots and entries take tens of thousands.
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def _dumps(data: Any) -> str:
     # For data already made JSON-able (snapshots are): _jsonable of its own output changes nothing.
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(data)
 
 
 _PLAIN = frozenset({type(None), bool, int, float, str})
@@ -162,6 +166,24 @@ def _rows(items: Sequence[_Pending]) -> tuple[str, list[tuple[Any, ...]]]:
     The row is the one bulk_create would write: the same values, `seq` empty and `chain_hash` blank
     until the sealer fills them; content_hash is computed exactly as content_hash() recomputes it.
     """
+    alias, finish = _finisher()
+    return alias, [finish(*_what(item)) for item in items]
+
+
+def _what(item: _Pending) -> tuple[str, str, str, str, str, str]:
+    return (
+        item.action,
+        item.object_type,
+        item.object_id[:64],
+        item.object_repr[:200],
+        item.changes,
+        item.reason[:500],
+    )
+
+
+def _finisher() -> tuple[str, Callable[[str, str, str, str, str, str], tuple[Any, ...]]]:
+    """The alias entries go to, and what turns an entry's own six values (already cut to their columns'
+    lengths) into its finished row: the actor and the time are the same for every entry of the call."""
     ctx = context.current()
     now = timezone.now()
     at = now.astimezone(dt.UTC).isoformat(timespec="microseconds")
@@ -169,18 +191,14 @@ def _rows(items: Sequence[_Pending]) -> tuple[str, list[tuple[Any, ...]]]:
     shared = canonical([at, *who])[:-1]  # the same for the whole batch
     alias = router.db_for_write(AuditEntry)
     stored_at = AuditEntry._meta.get_field("at").get_db_prep_save(now, connections[alias])
-    rows = []
-    for item in items:
-        what = (
-            item.action,
-            item.object_type,
-            item.object_id[:64],
-            item.object_repr[:200],
-            item.changes,
-            item.reason[:500],
-        )
-        rows.append((stored_at, *who, *what, _hash_of(what, shared), None, ""))
-    return alias, rows
+    head = (stored_at, *who)
+
+    def finish(*what: str) -> tuple[Any, ...]:
+        # All six are text, which _jsonable leaves as it is: _hash_of's canonical text, without its walk.
+        text = f"{shared},{_dumps(what)[1:]}"
+        return (*head, *what, hashlib.sha256(text.encode()).hexdigest(), None, "")
+
+    return alias, finish
 
 
 def _write(items: Sequence[_Pending]) -> None:
@@ -189,9 +207,18 @@ def _write(items: Sequence[_Pending]) -> None:
     Not through the ORM's bulk_create: for an import's tens of thousands of entries its per-value
     preparation and the returned ids (unused here) cost more than the rest of the import's writes.
     """
-    if not items:
-        return
-    alias, rows = _rows(items)
+    if items:
+        _insert(*_lazy(_what(item) for item in items))
+
+
+def _lazy(whats: Iterable[tuple[str, str, str, str, str, str]]) -> tuple[str, Iterator[tuple[Any, ...]]]:
+    alias, finish = _finisher()
+    return alias, (finish(*what) for what in whats)
+
+
+def _insert(alias: str, rows: Iterator[tuple[Any, ...]]) -> None:
+    """The finished rows into the trail. Made as the statement consumes them: on PostgreSQL the COPY
+    streams each row as it is finished, so the server stores the first while the next are made."""
     queued = _collect.queue(alias)
     if queued is not None:
         queued.extend(rows)  # finished rows: collect() only defers their INSERT
@@ -245,9 +272,20 @@ def collect(using: str | None = None) -> AbstractContextManager[None]:
 
 
 def record_creates(instances: Iterable[models.Model]) -> None:
-    _write(
-        [_Pending("create", _label(i), str(i.pk), str(i), _dumps({"after": snapshot(i)})) for i in instances]
-    )
+    instances = list(instances)
+    if not instances:
+        return
+    labels: dict[type[models.Model], str] = {}
+
+    def what(instance: models.Model) -> tuple[str, str, str, str, str, str]:
+        kind = type(instance)
+        label = labels.get(kind) or labels.setdefault(kind, _label(instance))
+        after = _dumps({"after": snapshot(instance)})
+        return ("create", label, str(instance.pk)[:64], str(instance)[:200], after, "")
+
+    # Each entry made as the insert takes it (see _insert): from the instances as they are now, since
+    # the statement has taken them all before this returns.
+    _insert(*_lazy(what(i) for i in instances))
 
 
 def record_create(instance: models.Model, after: dict[str, Any]) -> None:

@@ -308,3 +308,14 @@ def test_maker_leaves_models_with_computed_defaults_to_their_constructor(db: Any
                 return str(self.key)
 
         assert insert.maker(Keyed) is Keyed
+
+
+def test_entries_go_in_under_djangos_debug_cursor_too(sample: Any) -> None:
+    # The entries reach the insert as an iterator, made as it takes them: DEBUG's cursor logs that too.
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection):
+        lean = sample.objects.bulk_create(objects(sample, "debug", 4))
+    entries = AuditEntry.objects.filter(object_type="core.sample").order_by("id")
+    assert [e.object_id for e in entries] == [str(o.pk) for o in lean]
+    assert all(e.content_hash == audit.content_hash(e) for e in entries)
