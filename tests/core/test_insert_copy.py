@@ -319,3 +319,16 @@ def test_entries_go_in_under_djangos_debug_cursor_too(sample: Any) -> None:
     entries = AuditEntry.objects.filter(object_type="core.sample").order_by("id")
     assert [e.object_id for e in entries] == [str(o.pk) for o in lean]
     assert all(e.content_hash == audit.content_hash(e) for e in entries)
+
+
+def test_related_objects_are_prepared_as_django_prepares_them(sample: Any) -> None:
+    # Only objects holding a related object are handed to Django's preparation; it still refuses an
+    # unsaved one and copies in the key of one saved after it was assigned.
+    unsaved = sample(code="unsaved", name="未存")
+    with pytest.raises(ValueError, match="unsaved related object 'parent'"), transaction.atomic():
+        sample.objects.bulk_create([sample(code="x", name="甲"), sample(code="y", name="乙", parent=unsaved)])
+    later = sample(code="later", name="后存")
+    child = sample(code="child", name="子", parent=later)
+    later.save()
+    sample.objects.bulk_create([sample(code="plain", name="丙"), child])
+    assert sample.objects.get(code="child").parent_id == later.pk

@@ -20,7 +20,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import attrgetter
-from typing import Any
+from typing import Any, cast
 
 from django.db import connections, models, transaction
 from django.db.models.fields import AutoFieldMixin
@@ -236,6 +236,17 @@ def _pre_saved(fields: list[Any], objs: Sequence[models.Model]) -> list[list[Any
     return [list(read(obj)) for obj in objs]
 
 
+def _to_prepare(model: type[models.Model], objs: Sequence[models.Model]) -> Sequence[models.Model]:
+    """The objects _prepare_for_bulk_create has anything to do for. With no key default and no private
+    (generic) relation, that is those holding a related object: for the others it sets the key to None
+    (as it is), checks related objects they hold none of, and (on SQLite) puts a database default in
+    place of a DatabaseDefault value, which the expression check after it sends Django's way anyway."""
+    opts, key = model._meta, model._meta.pk
+    if opts.private_fields or key is None or key.has_default() or cast(Any, key).has_db_default():
+        return objs
+    return [obj for obj in objs if obj._state.fields_cache]
+
+
 def insert_new(queryset: models.QuerySet[Any], objs: Sequence[models.Model], batch_size: int | None) -> bool:
     """Insert `objs` (none saved yet) and give them their primary keys; False when not eligible."""
     db = connections[queryset.db]
@@ -244,7 +255,7 @@ def insert_new(queryset: models.QuerySet[Any], objs: Sequence[models.Model], bat
     if fields is None or not objs or any(o.pk is not None for o in objs):
         return False
     # Django's own preparation: related objects' keys copied in, unsaved related objects refused.
-    queryset._prepare_for_bulk_create(objs)  # type: ignore[attr-defined]
+    queryset._prepare_for_bulk_create(_to_prepare(model, objs))  # type: ignore[attr-defined]
     # The compiler's order: pre_save, then an expression is compiled into the SQL, anything else goes
     # through get_db_prep_save (in _quick, once the set is known to take this path).
     rows = _pre_saved(fields, objs)
