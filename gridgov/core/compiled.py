@@ -25,9 +25,11 @@ from gridgov.core import prepared
 M = TypeVar("M", bound=Model)
 
 
-class _Form:
-    """One database's compiled form: the SQL, where each parameter comes from, and the compiler
-    (kept for its converters and the shape of its rows)."""
+class Form:
+    """A queryset compiled for one database: the SQL, where each of its parameters comes from, and
+    the compiler (kept for its converters and the shape of its rows). `probe`: the values the
+    queryset was built to carry into its parameters; `places` is None where they cannot be found
+    again, one by one (then the compiled SQL cannot be trusted with other values)."""
 
     def __init__(self, queryset: QuerySet[Any], probe: Sequence[Any], alias: str) -> None:
         self.compiler = queryset.query.get_compiler(alias)
@@ -52,7 +54,7 @@ class Compiled(Generic[M]):
 
     def __init__(self, build: Callable[..., QuerySet[M]], probe: Sequence[Any]) -> None:
         self._build, self._probe = build, tuple(probe)
-        self._forms: dict[str, _Form] = {}
+        self._forms: dict[str, Form] = {}
         self._lock = threading.Lock()
         self._model: type[M] | None = None
 
@@ -62,11 +64,11 @@ class Compiled(Generic[M]):
             self._model = self._build(*self._probe).model
         return self._model
 
-    def _form(self, alias: str) -> _Form:
+    def _form(self, alias: str) -> Form:
         form = self._forms.get(alias)
         if form is None:
             with self._lock:
-                form = self._forms.get(alias) or _Form(self._build(*self._probe), self._probe, alias)
+                form = self._forms.get(alias) or Form(self._build(*self._probe), self._probe, alias)
                 self._forms[alias] = form
         return form
 

@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from gridgov.cases.models import Case, Category
 from gridgov.cases.models.case import OPEN_STATES
+from gridgov.core.compiled import Form
 
 DUPLICATE_METRES = 200
 DUPLICATE_HOURS = 24
@@ -63,13 +64,11 @@ def nearby(category_id: int, lng: float, lat: float, at: dt.datetime) -> QuerySe
     ).order_by("reported_at")
 
 
-# nearby()'s summary values as SQL, compiled once per process and database: (sql, each parameter's
-# place in the inputs or the constant it is, the column names). Django compiles that query in about a
-# millisecond, on every intake; the compiled text only ever differs in the parameters.
-_Compiled = tuple[str, list[tuple[int | None, Any]], list[str]]
-_COMPILED: dict[str, _Compiled | None] = {}
-# Inputs no real report has (a category id below zero, a point off the globe, a date in 1901): each
-# parameter of the compiled query is found among them, or is a constant of the query.
+# nearby()'s summary values as SQL, compiled once per process and database (see gridgov.core.compiled),
+# with the names of its columns. Django compiles that query in about a millisecond, on every intake;
+# the compiled text only ever differs in the parameters.
+_COMPILED: dict[str, tuple[Form, list[str]] | None] = {}
+# Inputs no real report has (a category id below zero, a point off the globe, a date in 1901).
 _PROBE = (-918_273_645, -1234.5678, -87.654321, dt.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=dt.UTC))
 
 
@@ -77,22 +76,12 @@ def _inputs(category_id: int, lng: float, lat: float, at: dt.datetime) -> list[A
     return [category_id, *_bounds(lng, lat, at)]
 
 
-def _compile(alias: str) -> _Compiled | None:
-    query = nearby(*_PROBE).values(*SUMMARY_VALUES).query
-    compiler = query.get_compiler(alias)
-    sql, params = compiler.as_sql()
-    if compiler.get_converters([column for column, _s, _a in compiler.select]):
+def _compile(alias: str) -> tuple[Form, list[str]] | None:
+    values = nearby(*_PROBE).values(*SUMMARY_VALUES)
+    form, query = Form(values, _inputs(*_PROBE), alias), values.query
+    if form.places is None or form.compiler.get_converters([c for c, _s, _a in form.compiler.select]):
         return None  # values() would convert what the database returns: leave it to values()
-    probe = _inputs(*_PROBE)
-    places: list[tuple[int | None, Any]] = []
-    for value in params:
-        found = [n for n, p in enumerate(probe) if type(p) is type(value) and p == value]
-        if len(found) > 1:
-            return None
-        places.append((found[0], None) if found else (None, value))
-    if {n for n, _c in places if n is not None} != set(range(len(probe))):
-        return None  # an input did not reach the SQL as itself: leave it to the queryset
-    return sql, places, [*query.extra_select, *query.values_select, *query.annotation_select]
+    return form, [*query.extra_select, *query.values_select, *query.annotation_select]
 
 
 def nearby_sql(
@@ -105,16 +94,15 @@ def nearby_sql(
     compiled = _COMPILED[alias]
     if compiled is None:
         return None
-    sql, places, _names = compiled
-    inputs = _inputs(category_id, lng, lat, at)
-    return sql, [inputs[n] if n is not None else constant for n, constant in places]
+    form = compiled[0]
+    return form.sql, form.params(_inputs(category_id, lng, lat, at))
 
 
 def summaries(case: Case, rows: list[tuple[Any, ...]], alias: str) -> list[Summary]:
     """The duplicates of `case` from the rows of nearby_sql(): those within the distance, itself excluded."""
     compiled = _COMPILED[alias]
     assert compiled is not None
-    names = compiled[2]
+    names = compiled[1]
     found = [Summary(dict(zip(names, row, strict=True))) for row in rows]
     return [
         s
