@@ -26,7 +26,7 @@ from django.utils import timezone
 from gridgov.core import collect as _collect
 from gridgov.core import context
 from gridgov.core.models.audit import AuditAnchor, AuditEntry
-from gridgov.core.models.insert import bulk_cursor, max_params
+from gridgov.core.models.insert import bulk_cursor, copies, max_params
 from gridgov.core.triggers import CONTENT_COLUMNS
 
 GENESIS = "0" * 64
@@ -217,14 +217,19 @@ def _lazy(whats: Iterable[tuple[str, str, str, str, str, str]]) -> tuple[str, It
 
 
 def _insert(alias: str, rows: Iterator[tuple[Any, ...]]) -> None:
-    """The finished rows into the trail. Made as the statement consumes them: on PostgreSQL the COPY
-    streams each row as it is finished, so the server stores the first while the next are made."""
+    """The finished rows into the trail. On PostgreSQL they are made as the COPY takes them, so the
+    server stores the first while the next are made."""
     queued = _collect.queue(alias)
     if queued is not None:
         queued.extend(rows)  # finished rows: collect() only defers their INSERT
         return
-    with bulk_cursor(connections[alias]) as cursor:
-        cursor.executemany(_INSERT, rows)
+    db = connections[alias]
+    if copies(db):
+        with bulk_cursor(db) as cursor:
+            cursor.executemany(_INSERT, rows)
+    else:
+        # SQLite runs an executemany one row at a time: a multi-row INSERT stores them faster.
+        _insert_together(db, list(rows))
 
 
 def create_rows(created: Sequence[tuple[models.Model, dict[str, Any]]]) -> tuple[str, list[tuple[Any, ...]]]:

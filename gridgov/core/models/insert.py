@@ -60,6 +60,12 @@ def _copying(db: Any) -> bool:
     return psycopg is not None and isinstance(db.connection, psycopg.Connection)
 
 
+def copies(db: Any) -> bool:
+    """Whether bulk_cursor's executemany of a plain single-row INSERT is one COPY (PostgreSQL through
+    psycopg 3), which takes its rows as an iterator, as they are made."""
+    return _copying(db)
+
+
 def copy_rows(cursor: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """COPY the rows into `table` (names already quoted), in text form: psycopg writes each value
     with the dumper it would bind it with, and the server reads it as the column's type."""
