@@ -244,13 +244,33 @@ def _pre_saved(fields: list[Any], objs: Sequence[models.Model]) -> list[list[Any
 
 def _to_prepare(model: type[models.Model], objs: Sequence[models.Model]) -> Sequence[models.Model]:
     """The objects _prepare_for_bulk_create has anything to do for. With no key default and no private
-    (generic) relation, that is those holding a related object: for the others it sets the key to None
-    (as it is), checks related objects they hold none of, and (on SQLite) puts a database default in
-    place of a DatabaseDefault value, which the expression check after it sends Django's way anyway."""
+    (generic) relation, that is those holding a related object that is unsaved, or whose key is not (or
+    no longer) the one they hold: for the others it sets the key to None (as it is), finds every related
+    object saved with its key in place, and (on SQLite) puts a database default in place of a
+    DatabaseDefault value, which the expression check after it sends Django's way anyway."""
     opts, key = model._meta, model._meta.pk
     if opts.private_fields or key is None or key.has_default() or cast(Any, key).has_db_default():
         return objs
-    return [obj for obj in objs if obj._state.fields_cache]
+    relations = [
+        (f.cache_name, f.attname, f.target_field.attname, f.empty_values)
+        for f in cast(list[Any], opts.concrete_fields)
+        if f.is_relation
+    ]
+
+    def needs(obj: models.Model) -> bool:
+        cached = obj._state.fields_cache
+        if not cached:
+            return False
+        for name, attname, target, empty in relations:
+            related = cached.get(name)
+            if not related:  # not cached, or None: nothing to check (as Django skips them)
+                continue
+            held = obj.__dict__.get(attname)
+            if not related._is_pk_set() or held in empty or getattr(related, target) != held:
+                return True
+        return False
+
+    return [obj for obj in objs if needs(obj)]
 
 
 def insert_new(queryset: models.QuerySet[Any], objs: Sequence[models.Model], batch_size: int | None) -> bool:
