@@ -269,9 +269,10 @@ def test_auto_now_fields_are_stamped_as_djangos_pre_save_stamps_them(stamped: An
     assert all(o.made is not None and o.day is not None for o in made)
 
 
-def _built(obj: Any) -> tuple[dict[str, Any], dict[str, Any], Any, bool]:
+def _built(obj: Any) -> tuple[dict[str, Any], dict[str, Any], Any, bool, Any]:
     data = {k: v for k, v in obj.__dict__.items() if k != "_state"}
-    return data, obj._state.fields_cache, obj._state.db, obj._state.adding
+    parent = obj._state.fields_cache.get("parent")
+    return data, obj._state.fields_cache, obj._state.db, obj._state.adding, parent and parent._state.db
 
 
 def test_maker_builds_what_the_models_constructor_builds(sample: Any) -> None:
@@ -285,6 +286,14 @@ def test_maker_builds_what_the_models_constructor_builds(sample: Any) -> None:
         {},
     ):
         assert _built(make(**values)) == _built(sample(**values))
+    # An unsaved parent (no database yet) is given the child's, as the descriptor gives it.
+    fresh = [sample(code="p1"), sample(code="p2")]
+    made, built = make(parent=fresh[0]), sample(parent=fresh[1])
+    assert made._state.fields_cache["parent"] is fresh[0] and built._state.fields_cache["parent"] is fresh[1]
+    assert _built(made)[2:] == _built(built)[2:] and made.parent_id is built.parent_id is None
+    assert fresh[0]._state.db == fresh[1]._state.db == "default"
+    with pytest.raises(ValueError, match="must be a"):
+        make(parent=object())
     with pytest.raises(TypeError):
         make(nonsense=1)
     made = [make(code=f"m{i}", name="造", parent=parent) for i in range(3)]

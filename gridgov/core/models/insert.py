@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from operator import attrgetter
 from typing import Any, cast
 
-from django.db import connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
 from django.db.models.fields import AutoFieldMixin
 
 _PLAIN_VALUES = frozenset({type(None), bool, int, float, str, bytes})
@@ -304,9 +304,9 @@ def maker(model: type[models.Model]) -> Callable[..., Any]:
 
     Model.__init__ walks every field per object (popping keyword arguments, asking each field for its
     default): a quarter of an import's writing time. Here the defaults are taken once, and each object
-    is the defaults' dict updated with its values, related objects set through their descriptors as
-    __init__ sets them (key copied, object cached). Models whose construction does more — a callable or
-    database default, a generated or private field, init signals — get `model` itself.
+    is the defaults' dict updated with its values, related objects set as their descriptors set them
+    in __init__ (key copied, object cached, databases settled). Models whose construction does more —
+    a callable or database default, a generated or private field, init signals — get `model` itself.
     """
     from django.db.models.base import ModelState
     from django.db.models.signals import post_init, pre_init
@@ -323,18 +323,37 @@ def maker(model: type[models.Model]) -> Callable[..., Any]:
     defaults = {f.attname: f.get_default() for f in fields}
     related = frozenset(f.name for f in fields if f.is_relation)
     accepted = defaults.keys() | related
+    # A many-to-one relation to a saved object, without database routers: what its descriptor's __set__
+    # does then, without asking the router each time (the default routing: the object's database, or
+    # the default one; a relation only within one database). Anything else goes through the descriptor.
+    direct = {
+        f.name: (f.attname, f.target_field.attname, f.remote_field.model._meta.concrete_model, f.cache_name)
+        for f in fields
+        if f.many_to_one and len(f.related_fields) == 1
+    }
+    routed = bool(router.routers)
 
     def make(**values: Any) -> Any:
         if not values.keys() <= accepted:
             return model(**values)  # Django's own error for an unknown name
         obj = model.__new__(model)
-        obj._state = ModelState()
-        obj.__dict__.update(defaults)
+        state = obj._state = ModelState()
+        data = obj.__dict__
+        data.update(defaults)
         for name, value in values.items():
-            if name in related:
-                setattr(obj, name, value)
-            else:
-                obj.__dict__[name] = value
+            if name not in related:
+                data[name] = value
+                continue
+            shape = direct.get(name)
+            if shape is None or routed or value is None or not isinstance(value, shape[2]):
+                setattr(obj, name, value)  # the descriptor, and its errors
+                continue
+            state.db = state.db or value._state.db or DEFAULT_DB_ALIAS
+            value._state.db = value._state.db or state.db
+            if value._state.db != state.db:
+                setattr(obj, name, value)  # Django's error: a relation across databases
+            data[shape[0]] = getattr(value, shape[1])
+            state.fields_cache[shape[3]] = value
         return obj
 
     return make
