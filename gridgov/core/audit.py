@@ -13,7 +13,7 @@ import decimal
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
@@ -166,69 +166,57 @@ def _rows(items: Sequence[_Pending]) -> tuple[str, list[tuple[Any, ...]]]:
     The row is the one bulk_create would write: the same values, `seq` empty and `chain_hash` blank
     until the sealer fills them; content_hash is computed exactly as content_hash() recomputes it.
     """
-    alias, finish = _finisher()
-    return alias, [finish(*_what(item)) for item in items]
+    alias, rows = _lazy(map(_what, items))
+    return alias, list(rows)
 
 
-def _what(item: _Pending) -> tuple[str, str, str, str, str, str]:
-    return (
-        item.action,
-        item.object_type,
-        item.object_id[:64],
-        item.object_repr[:200],
-        item.changes,
-        item.reason[:500],
-    )
+Six = tuple[str, str, str, str, str, str]  # an entry's own values, in _INSERT's order
 
 
-def _finisher() -> tuple[str, Callable[[str, str, str, str, str, str], tuple[Any, ...]]]:
-    """The alias entries go to, and what turns an entry's own six values (already cut to their columns'
-    lengths) into its finished row: the actor and the time are the same for every entry of the call."""
+def _what(item: _Pending) -> Six:
+    cut = (item.object_id[:64], item.object_repr[:200], item.changes, item.reason[:500])
+    return (item.action, item.object_type, *cut)
+
+
+def _lazy(whats: Iterable[Six]) -> tuple[str, Iterator[tuple[Any, ...]]]:
+    """_rows' rows, each made when it is taken: the actor and the time are the same for all of them."""
     ctx = context.current()
     now = timezone.now()
     at = now.astimezone(dt.UTC).isoformat(timespec="microseconds")
     who = (ctx.actor_id, ctx.actor_name[:150], ctx.role, ctx.source, ctx.request_id, ctx.ip)
     shared = canonical([at, *who])[:-1]  # the same for the whole batch
     alias = router.db_for_write(AuditEntry)
-    stored_at = AuditEntry._meta.get_field("at").get_db_prep_save(now, connections[alias])
-    head = (stored_at, *who)
+    head = (AuditEntry._meta.get_field("at").get_db_prep_save(now, connections[alias]), *who)
 
-    def finish(*what: str) -> tuple[Any, ...]:
+    def finish(what: Six) -> tuple[Any, ...]:
         # All six are text, which _jsonable leaves as it is: _hash_of's canonical text, without its walk.
         text = f"{shared},{_dumps(what)[1:]}"
         return (*head, *what, hashlib.sha256(text.encode()).hexdigest(), None, "")
 
-    return alias, finish
+    return alias, map(finish, whats)
 
 
 def _write(items: Sequence[_Pending]) -> None:
-    """Insert the entries with one executemany, in the caller's transaction (or queue them, in collect()).
+    """Insert the entries in the caller's transaction (or queue them, in collect()).
 
     Not through the ORM's bulk_create: for an import's tens of thousands of entries its per-value
     preparation and the returned ids (unused here) cost more than the rest of the import's writes.
     """
     if items:
-        _insert(*_lazy(_what(item) for item in items))
-
-
-def _lazy(whats: Iterable[tuple[str, str, str, str, str, str]]) -> tuple[str, Iterator[tuple[Any, ...]]]:
-    alias, finish = _finisher()
-    return alias, (finish(*what) for what in whats)
+        _insert(*_lazy(map(_what, items)))
 
 
 def _insert(alias: str, rows: Iterator[tuple[Any, ...]]) -> None:
     """The finished rows into the trail. On PostgreSQL they are made as the COPY takes them, so the
-    server stores the first while the next are made."""
+    server stores the first while the next are made; SQLite's executemany runs one row at a time, and
+    a multi-row INSERT stores them faster."""
     queued = _collect.queue(alias)
     if queued is not None:
         queued.extend(rows)  # finished rows: collect() only defers their INSERT
-        return
-    db = connections[alias]
-    if copies(db):
+    elif copies(db := connections[alias]):
         with bulk_cursor(db) as cursor:
             cursor.executemany(_INSERT, rows)
     else:
-        # SQLite runs an executemany one row at a time: a multi-row INSERT stores them faster.
         _insert_together(db, list(rows))
 
 
@@ -260,10 +248,7 @@ def _insert_together(db: Any, rows: list[tuple[Any, ...]]) -> None:
     with bulk_cursor(db) as cursor:
         for start in range(0, len(rows), together):
             chunk = rows[start : start + together]
-            cursor.execute(
-                insert_sql(len(chunk)),
-                [value for row in chunk for value in row],
-            )
+            cursor.execute(insert_sql(len(chunk)), [value for row in chunk for value in row])
 
 
 def collect(using: str | None = None) -> AbstractContextManager[None]:
@@ -277,20 +262,16 @@ def collect(using: str | None = None) -> AbstractContextManager[None]:
 
 
 def record_creates(instances: Iterable[models.Model]) -> None:
-    instances = list(instances)
-    if not instances:
-        return
     labels: dict[type[models.Model], str] = {}
 
-    def what(instance: models.Model) -> tuple[str, str, str, str, str, str]:
-        kind = type(instance)
-        label = labels.get(kind) or labels.setdefault(kind, _label(instance))
-        after = _dumps({"after": snapshot(instance)})
-        return ("create", label, str(instance.pk)[:64], str(instance)[:200], after, "")
+    def what(i: models.Model) -> Six:
+        label = labels.get(type(i)) or labels.setdefault(type(i), _label(i))
+        return ("create", label, str(i.pk)[:64], str(i)[:200], _dumps({"after": snapshot(i)}), "")
 
-    # Each entry made as the insert takes it (see _insert): from the instances as they are now, since
-    # the statement has taken them all before this returns.
-    _insert(*_lazy(what(i) for i in instances))
+    # Each entry made as the insert takes it (see _insert), from the instance as it is: the statement
+    # has taken them all before this returns.
+    if instances := list(instances):
+        _insert(*_lazy(map(what, instances)))
 
 
 def record_create(instance: models.Model, after: dict[str, Any]) -> None:
