@@ -15,16 +15,16 @@ else stops the child (a bug, the kernel killing it) is a RuntimeError: the impor
 The child is always gone when `workbook` returns or raises.
 
 Fork only: a spawned interpreter would spend a good part of a second importing Django and openpyxl
-before reading anything. Where fork is unavailable, or `PARALLEL` is off, the file is read in process.
+before reading anything. Off Linux (PARALLEL), or with parallel=False, the file is read in process.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import gc
 import multiprocessing
 import signal
+import sys
 import traceback
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -37,8 +37,10 @@ from gridgov.people.excel.reader import Row, Sheet, WorkbookError, open_workbook
 
 CHUNK = 200  # rows per message: small enough that validation starts at once, large enough to batch
 PIPE_BYTES = 1 << 20  # Linux's default pipe holds 64 KiB, about 400 rows: room for a few thousand more
-PARALLEL = "fork" in multiprocessing.get_all_start_methods()
-_F_SETPIPE_SZ = 1031  # Linux; fcntl has no name for it before Python 3.10 on every platform
+# Linux only: macOS has fork, but its system libraries are not safe in a forked child (Python starts
+# processes there by spawning since 3.8).
+PARALLEL = sys.platform.startswith("linux")
+_F_SETPIPE_SZ = 1031  # Linux's fcntl command to resize a pipe
 Found = list[tuple[Sheet, Iterable[Row]]]
 
 
@@ -77,6 +79,8 @@ def _in_child(source: Path | IO[bytes], wanted: frozenset[str]) -> Iterator[Foun
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     with contextlib.suppress(OSError):  # a smaller pipe only means the child waits more often
+        import fcntl  # Unix only, as fork is
+
         fcntl.fcntl(sender.fileno(), _F_SETPIPE_SZ, PIPE_BYTES)
     process = context.Process(
         target=_child, args=(sender, source, wanted), name="gridgov-workbook-reader", daemon=True
