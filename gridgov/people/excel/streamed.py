@@ -55,7 +55,7 @@ def workbook(
 ) -> Iterator[Found]:
     """The workbook's sheets (as `reader.sheets` gives them), each with its rows when `reads` says so;
     the rows of one sheet must be read before the next sheet's. Raises WorkbookError as the reader does.
-    Parsed in a child process unless `parallel` is False (by default, where fork is available)."""
+    Parsed in a child process unless `parallel` is False (by default, on Linux)."""
     opener = _in_child if (PARALLEL if parallel is None else parallel) else _in_process
     with opener(source, wanted) as found:
         yield found
