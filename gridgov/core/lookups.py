@@ -1,8 +1,10 @@
 """`field__prefix="lhb"`: a prefix match that uses the column's index on both databases.
 
 Django's `startswith` becomes LIKE, which SQLite can only serve from an index for case-insensitive
-columns. Here SQLite compares a range under its binary collation, and PostgreSQL uses LIKE, which its
-varchar_pattern_ops index (created by Django for indexed text columns) serves.
+columns. Here SQLite compares a range under its binary collation, and PostgreSQL uses LIKE, which a
+B-tree index serves when the compared expression is under collation "C" (the registry's searches
+compare `Collate(column, "C")`, indexed so by people's migration 0004) or the index is
+varchar_pattern_ops.
 """
 
 from __future__ import annotations

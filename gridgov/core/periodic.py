@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from gridgov.core import audit
+from gridgov.core import audit_chain
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,7 +16,7 @@ class Job:
 
 
 JOBS: list[Job] = [
-    Job("seal-audit", 1.0, audit.seal_pending),
+    Job("seal-audit", 1.0, audit_chain.seal_pending),
 ]
 
 

@@ -20,7 +20,7 @@ from gridgov.cases.figures import query, rollup
 from gridgov.cases.figures.query import LEVELS, Selection
 from gridgov.cases.models import Case, CaseEvent
 from gridgov.cases.services.transitions import Action, act
-from gridgov.core import audit
+from gridgov.core import audit_chain
 from gridgov.core.errors import ApiError, Invalid, NotInScope
 from gridgov.geo.models import Grid
 from tests.cases import factories as f
@@ -95,7 +95,7 @@ def test_concurrent_transitions_lose_nothing_and_stay_in_the_state_machine() -> 
         try:
             while not stop.is_set():
                 rollup.refresh_all()
-                audit.seal_pending()
+                audit_chain.seal_pending()
         except BaseException as error:
             errors.append(error)
         finally:
@@ -125,8 +125,8 @@ def test_concurrent_transitions_lose_nothing_and_stay_in_the_state_machine() -> 
             previous = event.to_state
         assert case.state == previous
 
-    audit.seal_pending()
-    result = audit.verify()
+    audit_chain.seal_pending()
+    result = audit_chain.verify()
     assert result.ok, result
     rollup.refresh_all()
     today = timezone.localdate()

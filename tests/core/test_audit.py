@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from gridgov.core import audit, context, triggers
+from gridgov.core import audit, audit_chain, context, triggers
 from gridgov.core.models import AuditEntry
 from gridgov.geo.models import Grid, PoliceZone
 from tests.factories import Personas, SmallMap
@@ -94,7 +94,7 @@ def test_orm_refuses_to_change_or_delete_entries(small_map: SmallMap) -> None:
 
 
 def test_database_refuses_edits_and_early_deletes(small_map: SmallMap) -> None:
-    audit.seal_pending()
+    audit_chain.seal_pending()
     entry = entries()[0]
     with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as c:
         c.execute("UPDATE core_auditentry SET reason = 'x' WHERE id = %s", [entry.pk])
@@ -117,8 +117,8 @@ def sealed(small_map: SmallMap) -> list[AuditEntry]:
     for grid in small_map.grids:
         grid.name += "·"
         grid.save()
-    assert audit.seal_pending() > 10
-    result = audit.verify()
+    assert audit_chain.seal_pending() > 10
+    result = audit_chain.verify()
     assert result.ok and result.checked == AuditEntry.objects.count()
     return list(AuditEntry.objects.order_by("seq"))
 
@@ -126,20 +126,20 @@ def sealed(small_map: SmallMap) -> list[AuditEntry]:
 def test_verify_finds_an_edited_entry(sealed: list[AuditEntry]) -> None:
     target = sealed[7]
     tamper("UPDATE core_auditentry SET actor_name = 'someone else' WHERE id = %s", [target.pk])
-    result = audit.verify()
+    result = audit_chain.verify()
     assert not result.ok and result.first_bad_seq == target.seq and "edited" in result.problem
 
 
 def test_verify_finds_a_deleted_entry(sealed: list[AuditEntry]) -> None:
     target = sealed[5]
     tamper("DELETE FROM core_auditentry WHERE id = %s", [target.pk])
-    result = audit.verify()
+    result = audit_chain.verify()
     assert not result.ok and result.first_bad_seq == target.seq and "missing" in result.problem
 
 
 def test_verify_finds_the_last_entries_deleted(sealed: list[AuditEntry]) -> None:
     tamper("DELETE FROM core_auditentry WHERE id = %s", [sealed[-1].pk])
-    result = audit.verify()
+    result = audit_chain.verify()
     assert not result.ok and result.first_bad_seq == sealed[-1].seq
 
 
@@ -155,24 +155,24 @@ def test_verify_finds_an_inserted_entry(sealed: list[AuditEntry]) -> None:
         " changes, reason, content_hash, %s, chain_hash FROM core_auditentry WHERE id = %s",
         [forged.seq, sealed[0].pk],
     )
-    result = audit.verify()
+    result = audit_chain.verify()
     assert not result.ok and result.first_bad_seq == forged.seq
 
 
 def test_sealing_continues_the_chain(sealed: list[AuditEntry], small_map: SmallMap) -> None:
     small_map.zone2.name = "新警务区"
     small_map.zone2.save()
-    assert audit.seal_pending() == 1
-    assert audit.verify().ok
+    assert audit_chain.seal_pending() == 1
+    assert audit_chain.verify().ok
     last = AuditEntry.objects.order_by("-seq").first()
     assert last is not None and last.object_type == "geo.policezone"
 
 
 def test_prune_keeps_the_minimum_retention(sealed: list[AuditEntry]) -> None:
     with pytest.raises(ValueError, match="at least"):
-        audit.prune(30)
-    assert audit.prune(400) == 0
-    assert audit.verify().ok
+        audit_chain.prune(30)
+    assert audit_chain.prune(400) == 0
+    assert audit_chain.verify().ok
 
 
 def test_view_of_personal_data_is_recorded(personas: Personas) -> None:

@@ -11,7 +11,7 @@ import pytest
 from django.db import IntegrityError, models, transaction
 
 from gridgov.cases.models import Attachment
-from gridgov.core import audit, context
+from gridgov.core import audit, audit_chain, context
 from gridgov.core.models import AuditEntry
 from gridgov.people.models import Resident, Tag
 from tests.factories import Personas
@@ -47,8 +47,8 @@ def test_bulk_create_writes_one_entry_per_row_from_memory(db: Any) -> None:
         assert (entry.actor_name, entry.source, entry.seq) == ("bulk-test", "cli", None)
         assert json.loads(entry.changes) == {"after": reference_snapshot(stored[int(entry.object_id)])}
         assert entry.content_hash == audit.content_hash(entry)
-    assert audit.seal_pending() == AuditEntry.objects.count()
-    assert audit.verify().ok
+    assert audit_chain.seal_pending() == AuditEntry.objects.count()
+    assert audit_chain.verify().ok
 
 
 def test_bulk_update_records_before_and_after_of_each_changed_row(db: Any) -> None:
@@ -59,8 +59,8 @@ def test_bulk_update_records_before_and_after_of_each_changed_row(db: Any) -> No
     found = tag_entries("update")
     assert [e.object_id for e in found] == [str(t.pk) for t in created[:3]]  # unchanged rows: no entry
     assert json.loads(found[0].changes) == {"before": {"name": "标签0"}, "after": {"name": "标签0·新"}}
-    audit.seal_pending()
-    assert audit.verify().ok
+    audit_chain.seal_pending()
+    assert audit_chain.verify().ok
 
 
 def test_snapshot_redacts_and_skips_deferred_fields_as_before(personas: Personas) -> None:
@@ -87,8 +87,8 @@ def test_every_entry_kind_keeps_its_content_hash(personas: Personas) -> None:
     assert [e.action for e in found] == ["create", "update", "view", "export", "delete"]
     assert all(e.content_hash == audit.content_hash(e) for e in found)
     assert len(found[0].actor_name) == 150 and len(found[2].reason) == 500  # cut as the columns are
-    audit.seal_pending()
-    assert audit.verify().ok
+    audit_chain.seal_pending()
+    assert audit_chain.verify().ok
 
 
 def test_the_insert_names_the_models_table_and_columns() -> None:

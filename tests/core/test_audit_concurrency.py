@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.db import connection, connections
 
-from gridgov.core import audit, context
+from gridgov.core import audit_chain, context
 from gridgov.core.models import AuditEntry
 from gridgov.geo.models import Grid
 from tests.factories import build_small_map
@@ -39,7 +39,7 @@ def test_concurrent_writers_and_sealers_keep_the_chain() -> None:
     def sealer() -> None:
         try:
             while not stop.is_set():
-                audit.seal_pending()
+                audit_chain.seal_pending()
         except BaseException as error:
             errors.append(error)
         finally:
@@ -55,12 +55,12 @@ def test_concurrent_writers_and_sealers_keep_the_chain() -> None:
     for t in sealers:
         t.join(timeout=120)
     assert not errors, errors
-    audit.seal_pending()
+    audit_chain.seal_pending()
     assert AuditEntry.objects.count() - start == WRITERS * WRITES
     assert not AuditEntry.objects.filter(seq__isnull=True).exists()
     seqs = list(AuditEntry.objects.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(1, len(seqs) + 1))
-    result = audit.verify()
+    result = audit_chain.verify()
     assert result.ok and result.checked == len(seqs), result
     for n in range(WRITERS):
         names = AuditEntry.objects.filter(actor_name=f"writer-{n}").count()
@@ -71,7 +71,7 @@ def test_flush_can_empty_the_trail_only_as_a_whole(transactional_db: Any) -> Non
     # A transactional test's flush removes everything, audit entries included, and puts the
     # append-only triggers back: the next statement is refused again.
     build_small_map()
-    audit.seal_pending()
+    audit_chain.seal_pending()
     from django.core.management import call_command
 
     call_command("flush", interactive=False, verbosity=0)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gridgov.core import audit, context
+from gridgov.core import audit, audit_chain, context
 from gridgov.core.models import AuditEntry
 
 
@@ -26,10 +26,10 @@ class Command(BaseCommand):
         action = options["action"]
         with context.acting_as_system("cli", f"cli:audit {action}"):
             if action == "seal":
-                self.stdout.write(f"sealed {audit.seal_pending()} entries")
+                self.stdout.write(f"sealed {audit_chain.seal_pending()} entries")
             elif action == "verify":
-                sealed = audit.seal_pending()
-                result = audit.verify()
+                sealed = audit_chain.seal_pending()
+                result = audit_chain.verify()
                 if not result.ok:
                     where = f"entry seq {result.first_bad_seq}"
                     if result.first_bad_id is not None:
@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 )
             elif action == "prune":
                 try:
-                    removed = audit.prune(options["older_than_days"])
+                    removed = audit_chain.prune(options["older_than_days"])
                 except ValueError as error:
                     raise CommandError(str(error)) from None
                 audit.record_event("command", "audit prune", {"removed": removed})
