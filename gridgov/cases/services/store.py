@@ -21,8 +21,10 @@ import datetime as dt
 import decimal
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
+from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from django.db import connections, models, router, transaction
@@ -33,6 +35,7 @@ from gridgov.core import audit, prepared
 from gridgov.core import collect as _collect
 from gridgov.core.models.audit import AuditEntry
 from gridgov.core.models.base import AuditedModel
+from gridgov.core.models.insert import PLAIN_PRE_SAVE, as_is
 
 
 def available(model: type[models.Model]) -> bool:
@@ -54,7 +57,17 @@ def key_sql(model: type[models.Model], count: int) -> str:
     return f"ARRAY[{', '.join([draw] * count)}]" if count else "'{}'::bigint[]"
 
 
-_COLUMNS: dict[tuple[type[models.Model], bool], tuple[str, list[Any]]] = {}
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """How one model's rows go in: the INSERT, its fields, and how their values are read and prepared."""
+
+    insert: str
+    fields: list[Any]
+    read: Callable[[Any], tuple[Any, ...]] | None  # every field's pre_save is the plain read: one getter
+    as_is: list[tuple[type, ...]]  # per field, the types get_db_prep_save would hand on unchanged
+
+
+_SHAPES: dict[tuple[type[models.Model], bool, str], _Shape] = {}
 
 
 def _insert(table: str, columns: Sequence[str]) -> str:
@@ -67,16 +80,25 @@ def _insert(table: str, columns: Sequence[str]) -> str:
     )
 
 
-def _columns(model: type[models.Model], keyed: bool) -> tuple[str, list[Any]]:
-    """The INSERT of `model`'s rows and its fields, the primary key only when `keyed`."""
-    known = _COLUMNS.get((model, keyed))
+def _shape(model: type[models.Model], keyed: bool, db: Any) -> _Shape:
+    """The INSERT of `model`'s rows (the primary key only when `keyed`) and how to read its values."""
+    known = _SHAPES.get((model, keyed, db.vendor))
     if known is None:
         opts = model._meta
         fields: list[Any] = [f for f in opts.concrete_fields if keyed or f is not opts.pk]
         if any(f.generated or f.has_db_default() or hasattr(f, "get_placeholder") for f in fields):
             raise TypeError(f"{opts.label}: columns the database fills are not stored this way")
-        known = (_insert(opts.db_table, [f.column for f in fields]), fields)
-        _COLUMNS[(model, keyed)] = known
+        plain = all(
+            type(f).pre_save in PLAIN_PRE_SAVE
+            and not getattr(f, "auto_now", False)
+            and not getattr(f, "auto_now_add", False)
+            for f in fields
+        )
+        read = attrgetter(*(f.attname for f in fields)) if plain and len(fields) > 1 else None
+        known = _Shape(
+            _insert(opts.db_table, [f.column for f in fields]), fields, read, [as_is(f, db) for f in fields]
+        )
+        _SHAPES[(model, keyed, db.vendor)] = known
     return known
 
 
@@ -96,8 +118,15 @@ def _json(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} values are not stored this way")
 
 
-def _values(obj: models.Model, fields: list[Any], db: Any) -> dict[str, Any]:
-    return {f.column: _json(f.get_db_prep_save(f.pre_save(obj, True), db)) for f in fields}
+def _values(obj: models.Model, shape: _Shape, db: Any) -> dict[str, Any]:
+    """The row save() would send, as insert.py prepares a bulk create's: pre_save, then
+    get_db_prep_save where it could change the value."""
+    fields = shape.fields
+    raw = shape.read(obj) if shape.read is not None else [f.pre_save(obj, True) for f in fields]
+    return {
+        f.column: _json(v if type(v) in kept else f.get_db_prep_save(v, db))
+        for f, kept, v in zip(fields, shape.as_is, raw, strict=True)
+    }
 
 
 def write(
@@ -121,11 +150,11 @@ def write(
             pre_save.send(type(obj), instance=obj, raw=False, using=alias, update_fields=None)
         # save()'s own check and copy of related keys
         obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
-        insert, fields = _columns(type(obj), keyed)
-        if parts and parts[-1][0] == insert:
-            parts[-1][1].append(_values(obj, fields, db))
+        shape = _shape(type(obj), keyed, db)
+        if parts and parts[-1][0] == shape.insert:
+            parts[-1][1].append(_values(obj, shape, db))
         else:
-            parts.append((insert, [_values(obj, fields, db)]))
+            parts.append((shape.insert, [_values(obj, shape, db)]))
         if keyed:
             created.append((obj, audit.snapshot(obj)))  # as save() takes it, after the INSERT's values
     _alias, entries = audit.create_rows(created)

@@ -150,7 +150,7 @@ def _copy_new(cursor: Any, db: Any, model: type[models.Model], fields: list[Any]
     keys = sorted(key for (key,) in cursor.fetchall())  # ascending in the rows' order, as RETURNING was
     columns = [db.ops.quote_name(f.column) for f in (model._meta.pk, *fields)]
     table = db.ops.quote_name(model._meta.db_table)
-    shapes = [(f, _as_is(f, db)) for f in fields]
+    shapes = [(f, as_is(f, db)) for f in fields]
     # Prepared as they stream: the server stores the first rows while the next ones are prepared.
     prepared = ([key, *_quick(shapes, row, db)] for key, row in zip(keys, rows, strict=True))
     copy_rows(cursor, table, columns, prepared)
@@ -175,7 +175,7 @@ _INTEGERS = (
 )
 
 
-def _as_is(field: Any, db: Any) -> tuple[type, ...]:
+def as_is(field: Any, db: Any) -> tuple[type, ...]:
     """The Python types whose values may be written just as pre_save gave them: get_db_prep_save returns
     them unchanged, or for integers on PostgreSQL only wraps them to name the parameter's type, which
     neither COPY's text nor an INSERT's parameter needs. Dates: PostgreSQL takes them as they are, and
@@ -184,7 +184,7 @@ def _as_is(field: Any, db: Any) -> tuple[type, ...]:
     import's preparation time, skipped."""
     kind = type(field)
     if kind is models.ForeignKey:
-        return _as_is(field.target_field, db)
+        return as_is(field.target_field, db)
     if kind in (models.CharField, models.TextField):
         return (str, type(None))
     if kind in _INTEGERS:
@@ -210,7 +210,7 @@ def _insert_batches(
     else:
         one = "(" + ", ".join(["%s"] * len(fields)) + ")"
         size = min(batch_size or len(rows), max(1, max_params(db) // len(fields)))
-    shapes = [(f, _as_is(f, db)) for f in fields]
+    shapes = [(f, as_is(f, db)) for f in fields]
     keys: list[Any] = []
     for start in range(0, len(rows), size):
         batch = [_quick(shapes, row, db) for row in rows[start : start + size]]
@@ -225,14 +225,14 @@ def _insert_batches(
 
 
 # pre_save methods that, outside auto_now and auto_now_add, return the attribute as it is.
-_PLAIN_PRE_SAVE = (models.Field.pre_save, models.DateField.pre_save, models.DateTimeField.pre_save)
+PLAIN_PRE_SAVE = (models.Field.pre_save, models.DateField.pre_save, models.DateTimeField.pre_save)
 
 
 def _pre_saved(fields: list[Any], objs: Sequence[models.Model]) -> list[list[Any]]:
     """Each field's pre_save(obj, True) per object; where every field's is the plain attribute read
     (no auto_now, no custom pre_save), one attrgetter reads a row's values at C speed."""
     if any(
-        type(f).pre_save not in _PLAIN_PRE_SAVE
+        type(f).pre_save not in PLAIN_PRE_SAVE
         or getattr(f, "auto_now", False)
         or getattr(f, "auto_now_add", False)
         for f in fields
