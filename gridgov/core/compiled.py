@@ -12,6 +12,7 @@ every call falls back to the queryset itself.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
@@ -48,6 +49,16 @@ class Form:
         assert self.places is not None
         return [inputs[n] if n is not None else constant for n, constant in self.places]
 
+    @functools.cached_property
+    def layout(self) -> tuple[int, int, list[str], list[Any]]:
+        """Where the model's own columns are in a row, their attribute names, and the populators of
+        its select_related objects: what ModelIterable works out for every queryset, worked out once."""
+        select, klass_info = self.compiler.select, self.compiler.klass_info
+        assert klass_info is not None
+        first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        names = [column[0].target.attname for column in select[first:last]]
+        return first, last, names, get_related_populators(klass_info, select, self.compiler.using)
+
 
 class Compiled(Generic[M]):
     """`build(*inputs)` is the queryset; `probe` are inputs no real call passes (each distinct)."""
@@ -78,16 +89,11 @@ class Compiled(Generic[M]):
         form = self._form(alias)
         if form.places is None:
             return list(self._build(*inputs))
-        compiler = form.compiler
         rows = prepared.fetch(connections[alias], form.sql, form.params(inputs))
         # As ModelIterable builds them, from the rows the compiler's converters give.
-        select, klass_info = compiler.select, compiler.klass_info
-        assert klass_info is not None
-        first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        names = [column[0].target.attname for column in select[first:last]]
-        populators = get_related_populators(klass_info, select, alias)
+        first, last, names, populators = form.layout
         found: list[M] = []
-        for row in compiler.results_iter(results=[rows]):
+        for row in form.compiler.results_iter(results=[rows]):
             obj = self.model.from_db(alias, names, row[first:last])
             for populator in populators:
                 populator.populate(row, obj)

@@ -24,7 +24,6 @@ import uuid
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
-from operator import attrgetter
 from typing import Any
 
 from django.db import connections, models, router, transaction
@@ -35,7 +34,7 @@ from gridgov.core import audit, prepared
 from gridgov.core import collect as _collect
 from gridgov.core.models.audit import AuditEntry
 from gridgov.core.models.base import AuditedModel
-from gridgov.core.models.insert import PLAIN_PRE_SAVE, as_is
+from gridgov.core.models.insert import as_is, plain_reader
 
 
 def available(model: type[models.Model]) -> bool:
@@ -63,7 +62,7 @@ class _Shape:
 
     insert: str
     fields: list[Any]
-    read: Callable[[Any], tuple[Any, ...]] | None  # every field's pre_save is the plain read: one getter
+    read: Callable[[Any], Sequence[Any]] | None  # insert.plain_reader: one getter for every pre_save
     as_is: list[tuple[type, ...]]  # per field, the types get_db_prep_save would hand on unchanged
 
 
@@ -88,15 +87,11 @@ def _shape(model: type[models.Model], keyed: bool, db: Any) -> _Shape:
         fields: list[Any] = [f for f in opts.concrete_fields if keyed or f is not opts.pk]
         if any(f.generated or f.has_db_default() or hasattr(f, "get_placeholder") for f in fields):
             raise TypeError(f"{opts.label}: columns the database fills are not stored this way")
-        plain = all(
-            type(f).pre_save in PLAIN_PRE_SAVE
-            and not getattr(f, "auto_now", False)
-            and not getattr(f, "auto_now_add", False)
-            for f in fields
-        )
-        read = attrgetter(*(f.attname for f in fields)) if plain and len(fields) > 1 else None
         known = _Shape(
-            _insert(opts.db_table, [f.column for f in fields]), fields, read, [as_is(f, db) for f in fields]
+            _insert(opts.db_table, [f.column for f in fields]),
+            fields,
+            plain_reader(fields),
+            [as_is(f, db) for f in fields],
         )
         _SHAPES[(model, keyed, db.vendor)] = known
     return known

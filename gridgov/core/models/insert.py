@@ -52,19 +52,14 @@ def _psycopg() -> Any:
     return psycopg
 
 
-def _copying(db: Any) -> bool:
-    """PostgreSQL through psycopg 3, whose cursors speak COPY."""
+def copies(db: Any) -> bool:
+    """Whether bulk_cursor's executemany of a plain single-row INSERT is one COPY (PostgreSQL through
+    psycopg 3, whose cursors speak COPY), which takes its rows as an iterator, as they are made."""
     if db.vendor != "postgresql":
         return False
     db.ensure_connection()
     psycopg = _psycopg()
     return psycopg is not None and isinstance(db.connection, psycopg.Connection)
-
-
-def copies(db: Any) -> bool:
-    """Whether bulk_cursor's executemany of a plain single-row INSERT is one COPY (PostgreSQL through
-    psycopg 3), which takes its rows as an iterator, as they are made."""
-    return _copying(db)
 
 
 def copy_rows(cursor: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
@@ -99,7 +94,7 @@ def bulk_cursor(db: Any) -> Iterator[Any]:
     cost of a bulk insert there) and this one sends the values as parameters, as Django itself does
     with the `server_side_binding` option, and its executemany of a plain INSERT is a COPY. Errors
     come out as Django's, as from Django's cursor."""
-    if not _copying(db):
+    if not copies(db):
         with db.cursor() as cursor:
             yield cursor
         return
@@ -225,22 +220,28 @@ def _insert_batches(
 
 
 # pre_save methods that, outside auto_now and auto_now_add, return the attribute as it is.
-PLAIN_PRE_SAVE = (models.Field.pre_save, models.DateField.pre_save, models.DateTimeField.pre_save)
+_PLAIN_PRE_SAVE = (models.Field.pre_save, models.DateField.pre_save, models.DateTimeField.pre_save)
 
 
-def _pre_saved(fields: list[Any], objs: Sequence[models.Model]) -> list[list[Any]]:
-    """Each field's pre_save(obj, True) per object; where every field's is the plain attribute read
-    (no auto_now, no custom pre_save), one attrgetter reads a row's values at C speed."""
+def plain_reader(fields: Sequence[Any]) -> Callable[[Any], Sequence[Any]] | None:
+    """One getter for each field's pre_save(obj, True) of an object, at C speed, where every field's
+    is the plain attribute read (no auto_now, no custom pre_save); None where one is more."""
     if any(
-        type(f).pre_save not in PLAIN_PRE_SAVE
+        type(f).pre_save not in _PLAIN_PRE_SAVE
         or getattr(f, "auto_now", False)
         or getattr(f, "auto_now_add", False)
         for f in fields
     ):
-        return [[f.pre_save(obj, True) for f in fields] for obj in objs]
+        return None
     read: Callable[[Any], Any] = attrgetter(*(f.attname for f in fields))
-    if len(fields) == 1:
-        return [[read(obj)] for obj in objs]
+    return (lambda obj: (read(obj),)) if len(fields) == 1 else read
+
+
+def _pre_saved(fields: list[Any], objs: Sequence[models.Model]) -> list[list[Any]]:
+    """Each field's pre_save(obj, True) per object."""
+    read = plain_reader(fields)
+    if read is None:
+        return [[f.pre_save(obj, True) for f in fields] for obj in objs]
     return [list(read(obj)) for obj in objs]
 
 
@@ -291,7 +292,7 @@ def insert_new(queryset: models.QuerySet[Any], objs: Sequence[models.Model], bat
         return False
     with transaction.atomic(using=queryset.db, savepoint=False), bulk_cursor(db) as cursor:
         # COPY takes the whole set at once: a batch size limits a statement's text, which it has none of.
-        keys = _copy_new(cursor, db, model, fields, rows) if _copying(db) else []
+        keys = _copy_new(cursor, db, model, fields, rows) if copies(db) else []
         if not keys:
             keys = _insert_batches(cursor, db, model, fields, rows, batch_size)
     for obj, key in zip(objs, keys, strict=True):
