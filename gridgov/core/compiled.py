@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
 from django.db import connections, router
@@ -59,6 +59,23 @@ class Form:
         names = [column[0].target.attname for column in select[first:last]]
         return first, last, names, get_related_populators(klass_info, select, self.compiler.using)
 
+    @functools.cached_property
+    def converters(self) -> list[Any] | None:
+        """The compiler's converters of the selected columns, as results_iter() works them out on every
+        call; None where its rows need more than converting (composite fields: then results_iter())."""
+        compiler = self.compiler
+        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(fields):
+            return None
+        return compiler.get_converters(fields)  # type: ignore[no-any-return]
+
+    def rows(self, fetched: list[tuple[Any, ...]]) -> Iterable[Sequence[Any]]:
+        """The fetched rows as the compiler's results_iter() would give them."""
+        converters = self.converters
+        if converters is None:
+            return self.compiler.results_iter(results=[fetched])  # type: ignore[no-any-return]
+        return self.compiler.apply_converters(fetched, converters) if converters else fetched
+
 
 class Compiled(Generic[M]):
     """`build(*inputs)` is the queryset; `probe` are inputs no real call passes (each distinct)."""
@@ -93,7 +110,7 @@ class Compiled(Generic[M]):
         # As ModelIterable builds them, from the rows the compiler's converters give.
         first, last, names, populators = form.layout
         found: list[M] = []
-        for row in form.compiler.results_iter(results=[rows]):
+        for row in form.rows(rows):
             obj = self.model.from_db(alias, names, row[first:last])
             for populator in populators:
                 populator.populate(row, obj)
