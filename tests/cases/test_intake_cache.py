@@ -6,21 +6,23 @@ import datetime as dt
 import json
 from typing import Any
 
+import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from gridgov.accounts.models import ApiToken, User
+from gridgov.accounts.models import ApiToken, ScopeKind, User
+from gridgov.accounts.roles import Role
 from gridgov.cases.api.rows import case_row, summary_row
 from gridgov.cases.models import Case, Category, Notification, ReferenceVersion, TriageRule
 from gridgov.cases.models.categories import HandlerKind
-from gridgov.cases.services.reference import references
-from gridgov.cases.services.routing import holder
+from gridgov.cases.services.reference import References, references
+from gridgov.cases.services.routing import command_operator, grid_handler, holder
 from gridgov.core.models.audit import AuditEntry
 from gridgov.geo.models import Grid
 from tests.cases import factories as f
-from tests.factories import Personas
+from tests.factories import Personas, make_user
 
 
 def _stamp() -> int | None:
@@ -77,16 +79,17 @@ def test_intake_stays_within_its_statement_budget(personas: Personas) -> None:
     assert {(t, int(i)) for t, i in trail.values_list("object_type", "object_id")} >= written
     assert result.visible and [d.pk for d in result.duplicates] == [first.pk]
     if connection.vendor == "postgresql":
-        # The stamp with the new keys (and the map's version, when its check interval has passed);
-        # the grids of a grid worker's scope (accounts reads them once per user instance); the rows,
-        # their trail and the duplicates in one statement: no transaction, no INSERT of its own, no
+        # The map's version (when its check interval has passed); the grids of a grid worker's scope
+        # (accounts reads them once per user instance); the rows, their trail and the duplicates in
+        # one statement, which checks the reference stamp itself and draws the next intake's keys
+        # (the first intake drew this one's): no stamp read, no transaction, no INSERT of its own, no
         # visibility query (read from the cached grid).
-        assert len(statements) <= 4, statements
-        assert "nextval" in statements[0] and not any(
-            s.startswith(("INSERT", "SAVEPOINT")) for s in statements
-        )
+        assert len(statements) <= 3, statements
         writes = [s for s in statements if "INSERT" in s]
         assert len(writes) == 1 and writes[0].startswith("WITH"), statements
+        others = [s for s in statements if s not in writes]
+        assert not any(s.startswith("SAVEPOINT") or "cases_referencever" in s for s in others), statements
+        assert "nextval" in writes[0] and "cases_referenceversion" in writes[0]
         assert all(f'INSERT INTO "{t}"' in writes[0] for t in ("cases_case", "core_auditentry"))
         assert Notification.objects.filter(case=case, user=personas.worker).count() == 1
         return
@@ -133,3 +136,36 @@ def test_an_account_that_may_log_but_not_see_the_case_gets_404(personas: Persona
     body = {"category": "0101", "title": "帮忙搬自行车", "lng": 121.365, "lat": 28.365}
     reply = client.post("/api/v1/cases", json.dumps(body), content_type="application/json")
     assert reply.status_code == 404 and Case.objects.filter(title="帮忙搬自行车").count() == 1
+
+
+def test_a_sub_district_read_at_once_routes_as_each_grid_asked_alone(
+    personas: Personas, small_map: Any
+) -> None:
+    """The cache reads a sub-district's grids and who is on duty in them at once; each grid's answer
+    is what routing asks of the database for that grid alone, in each case of who is on duty."""
+    grids = small_map.grids
+    second = make_user("second", Role.GRID_WORKER, ScopeKind.GRIDS, grids=[grids[0], grids[2]])
+    grids[0].workers.add(second, personas.worker)
+    grids[1].workers.add(personas.other_worker)
+    grids[2].workers.add(second)
+    grids[3].leader = personas.cadre  # a grid with a leader and no worker
+    grids[3].save()
+
+    def compare() -> list[Any]:
+        refs = References(0, {}, [], [])
+        answers = []
+        for grid in Grid.objects.filter(pk__in=[g.pk for g in grids]).order_by("pk"):
+            cached, worker, operator = refs._grid(grid.pk)
+            assert cached.pk == grid.pk and cached.village == grid.village
+            assert (worker, operator) == (grid_handler(grid), command_operator(grid)), grid
+            answers.append(worker)
+        return answers
+
+    assert compare() == [personas.worker, personas.other_worker, second, personas.cadre]
+    User.objects.filter(pk=personas.worker.pk).update(is_active=False)  # off duty: the next one
+    User.objects.filter(pk=personas.cadre.pk).update(is_active=False)  # and no one in grid 4
+    assert compare() == [second, personas.other_worker, second, None]
+    User.objects.filter(pk=personas.operator.pk).update(is_active=False)
+    assert compare()[0] == second
+    with pytest.raises(Grid.DoesNotExist):
+        References(0, {}, [], []).grid(grids[-1].pk + 1000)

@@ -20,13 +20,14 @@ from gridgov.cases.models import Case, CaseEvent, CaseItem, Reporter
 from gridgov.cases.models.case import Channel
 from gridgov.cases.services import attachments as files
 from gridgov.cases.services import notify, store, timeline
+from gridgov.cases.services.ahead import ahead
 from gridgov.cases.services.duplicates import Summary, around_new_case, nearby_sql, summaries
-from gridgov.cases.services.reference import References, references
+from gridgov.cases.services.reference import References, references, still_current
 from gridgov.cases.services.routing import holder
 from gridgov.cases.services.scope import may_view_case_in
 from gridgov.cases.services.triage import triage
 from gridgov.core import audit, crypto
-from gridgov.core.errors import Collector
+from gridgov.core.errors import Collector, Invalid
 from gridgov.core.masking import mask_phone
 from gridgov.core.models.insert import maker
 from gridgov.geo.coords import CRS, to_wgs84
@@ -146,12 +147,33 @@ def intake(actor: Any, report: Report) -> Intake:
     """A report becomes a case in the right grid with the right handler, or nothing is stored."""
     if actor is not None and not actor.has_perm("cases.add_case"):
         raise PermissionDenied(_("Your role may not log cases."))
-    # On PostgreSQL the new rows' keys come with the reference stamp, for storing all in one statement.
+    # On PostgreSQL the new rows are stored in one statement, with keys drawn beforehand: by the
+    # process's last intake, which also left the reference data its statement checks is still current
+    # (see gridgov.cases.services.ahead), or else in the round trip that reads the reference stamp.
     at_once = not report.photos and store.available(Case)
+    kept = references.kept() if at_once and not report.items else None
+    keys = ahead.take(router.db_for_write(Case)) if kept is not None else None
+    if kept is not None and keys is not None:
+        try:
+            done = _logged(actor, report, kept, (*keys, []), guarded=True)
+        except Invalid:
+            done = None  # perhaps judged on reference data changed since: judged again on the current
+        if done is not None:
+            return done
     keys_sql = [store.key_sql(m, 1) for m in (Case, Reporter, CaseEvent)]
     refs, keys = references.get_with(
         [*keys_sql, store.key_sql(CaseItem, len(report.items))] if at_once else ()
     )
+    done = _logged(actor, report, refs, keys if at_once else None, guarded=False)
+    assert done is not None  # unguarded: always stored
+    return done
+
+
+def _logged(
+    actor: Any, report: Report, refs: References, keys: tuple[Any, ...] | None, guarded: bool
+) -> Intake | None:
+    """intake() with this reference data (and these keys: stored in one statement); None where the
+    write was `guarded` and the reference data turned out changed: nothing is stored then."""
     errors = Collector()
     if report.channel not in Channel.values:
         errors.add("channel", _("Unknown channel."))
@@ -199,8 +221,8 @@ def intake(actor: Any, report: Report) -> Intake:
     data = {"channel": report.channel, "police": decision.police, "handler": decision.handler}
     if decision.rule:
         data["triage_rule"] = decision.rule
-    if at_once:
-        return _stored_at_once(actor, case, _Parts(report, phone, items, data), refs, keys)
+    if keys is not None:
+        return _stored_at_once(actor, case, _Parts(report, phone, items, data), refs, keys, guarded)
     # The audit entries of the case, reporter, items, event and photos go in as one INSERT at the end.
     with transaction.atomic(), audit.collect():
         case.save(force_insert=True)  # as Case.objects.create() does
@@ -243,9 +265,16 @@ class _Parts:
     data: dict[str, Any]
 
 
-def _stored_at_once(actor: Any, case: Case, parts: _Parts, refs: References, keys: tuple[Any, ...]) -> Intake:
+# The keys of the next intake, drawn by each intake's statement (gridgov.cases.services.ahead).
+_NEXT_KEYS = [store.key_sql(m, 1) for m in (Case, Reporter, CaseEvent)]
+
+
+def _stored_at_once(
+    actor: Any, case: Case, parts: _Parts, refs: References, keys: tuple[Any, ...], guarded: bool
+) -> Intake | None:
     """The same rows, trail and notices as the transaction above, in one statement that also reads
-    the duplicates (see gridgov.cases.services.store); the keys were drawn with the stamp."""
+    the duplicates and draws the next intake's keys (see gridgov.cases.services.store); `guarded`: it
+    stores only if `refs` are still current (None where not)."""
     case_key, reporter_key, event_key, item_keys = keys
     case.pk = case_key[0]
     reporter = _reporter(case, parts.report, parts.phone, actor)
@@ -267,7 +296,12 @@ def _stored_at_once(actor: Any, case: Case, parts: _Parts, refs: References, key
         notes = [*notifications, *deliveries]
     alias = router.db_for_write(Case)
     read = nearby_sql(case.category_id, case.lng, case.lat, case.reported_at, alias)
-    rows = store.write([case, reporter, *items, event], notes, read)
+    guard = still_current(refs) if guarded else None
+    written = store.write([case, reporter, *items, event], notes, read, guard=guard, also=_NEXT_KEYS)
+    ahead.put(alias, written.also)
+    if not written.stored:
+        return None
+    rows = written.rows
     duplicates = summaries(case, rows, alias) if read is not None else around_new_case(case, None)[0]
     visible = True if actor is None else may_view_case_in(actor, case.grid)
     if visible is None:

@@ -23,6 +23,7 @@ from django.db import connection
 from gridgov.accounts.models import User
 from gridgov.cases.models import Category, Department, ReferenceVersion, TriageRule, WebhookEndpoint
 from gridgov.cases.services import routing
+from gridgov.cases.services.ahead import ahead
 from gridgov.core import prepared
 from gridgov.geo.models import Grid
 
@@ -42,15 +43,8 @@ class References:
     def _grid(self, grid_id: int) -> tuple[Grid, User | None, User | None]:
         found = self._grids.get(grid_id)
         if found is None:
-            # The boundary is deferred: it is large, intake does not need it, and an audited model
-            # snapshots every loaded field.
-            grid = (
-                Grid.objects.select_related("village", "police_zone__officer", "leader")
-                .defer("boundary")
-                .get(pk=grid_id)
-            )
-            found = (grid, routing.grid_handler(grid), routing.command_operator(grid))
-            self._grids[grid_id] = found
+            self._grids.update(_around(grid_id))
+            found = self._grids[grid_id]
         return found
 
     # The routing.Staff protocol, answered from the cache.
@@ -66,6 +60,36 @@ class References:
         return self._members[department.pk]
 
 
+def _around(grid_id: int) -> dict[int, tuple[Grid, User | None, User | None]]:
+    """Every grid of `grid_id`'s sub-district with who holds its cases (routing.grid_handler and
+    routing.command_operator, asked of the whole sub-district at once): a new process meets a
+    sub-district's grids one by one, and one query for all of them costs about what one costs."""
+    sub_district = Grid.objects.filter(pk=grid_id).values_list("village__sub_district_id", flat=True).first()
+    if sub_district is None:
+        raise Grid.DoesNotExist(f"no grid {grid_id}")
+    # The boundary is deferred: it is large, intake does not need it, and an audited model
+    # snapshots every loaded field.
+    grids = list(
+        Grid.objects.select_related("village", "police_zone__officer", "leader")
+        .defer("boundary")
+        .filter(village__sub_district_id=sub_district)
+    )
+    # Each grid's worker on duty: its active worker of the lowest key, as grid_handler() picks.
+    first: dict[int, int] = {}
+    duty = Grid.workers.through.objects.filter(grid__in=grids, user__is_active=True)
+    for grid_pk, user_pk in duty.order_by("grid_id", "user_id").values_list("grid_id", "user_id"):
+        first.setdefault(grid_pk, user_pk)
+    workers = User.objects.in_bulk(set(first.values()))
+    operator = routing.command_operator(grids[0])  # the sub-district's: the same for all its grids
+    found = {}
+    for grid in grids:
+        worker = workers.get(first[grid.pk]) if grid.pk in first else None
+        if worker is None and grid.leader is not None and grid.leader.is_active:
+            worker = grid.leader
+        found[grid.pk] = (grid, worker, operator)
+    return found
+
+
 def _load(stamp: int) -> References:
     return References(
         stamp,
@@ -75,7 +99,16 @@ def _load(stamp: int) -> References:
     )
 
 
-_STAMP = f"SELECT (SELECT stamp FROM {ReferenceVersion._meta.db_table} WHERE id = 1)"  # noqa: S608 (a constant)
+_TABLE = ReferenceVersion._meta.db_table
+_STAMP = f"SELECT (SELECT stamp FROM {_TABLE} WHERE id = 1)"  # noqa: S608 (a constant)
+# Whether the stamp is still the one given: a guard for a write made with the data of that stamp.
+_STILL = f"EXISTS (SELECT FROM {_TABLE} WHERE id = 1 AND stamp = %s::bigint)"
+
+
+def still_current(refs: References) -> tuple[str, list[Any]]:
+    """SQL (and its parameter) true while the database's stamp is the one `refs` were loaded with: a
+    write made with them can check, in its own statement, that they are still the data to use."""
+    return _STILL, [refs.stamp]
 
 
 class _Cache:
@@ -96,6 +129,11 @@ class _Cache:
         stamp: Any = row[0]
         return self._current_for(stamp), tuple(row[1:])
 
+    def kept(self) -> References | None:
+        """The reference data this process last loaded, unchecked (None before the first load): for
+        a write that checks the stamp itself (still_current())."""
+        return self._current
+
     def _current_for(self, stamp: Any) -> References:
         current = self._current
         if current is not None and current.stamp == stamp:
@@ -114,6 +152,7 @@ class _Cache:
     def clear(self) -> None:
         with self._lock:
             self._current = None
+        ahead.clear()
 
 
 references = _Cache()

@@ -70,13 +70,17 @@ _SHAPES: dict[tuple[type[models.Model], bool, str], _Shape] = {}
 
 
 def _insert(table: str, columns: Sequence[str]) -> str:
-    """An INSERT of the rows of one JSON array parameter, in the array's order (the trail's order)."""
+    """An INSERT of the rows of one JSON array parameter, in the array's order (the trail's order);
+    `{guard}` is where a guarded write puts its condition (see write())."""
     names = ", ".join(f'"{c}"' for c in columns)
     # Identifiers from the models' own metadata; every value is in the parameter.
     return (
         f'INSERT INTO "{table}" ({names}) SELECT {names} FROM '  # noqa: S608
-        f'json_populate_recordset(NULL::"{table}", %s::json) WITH ORDINALITY ORDER BY ordinality'
+        f'json_populate_recordset(NULL::"{table}", %s::json) WITH ORDINALITY{{guard}} ORDER BY ordinality'
     )
+
+
+_GUARDED = " WHERE (SELECT held FROM guard)"
 
 
 def _shape(model: type[models.Model], keyed: bool, db: Any) -> _Shape:
@@ -124,14 +128,32 @@ def _values(obj: models.Model, shape: _Shape, db: Any) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What write() did: `stored` is False only where its guard did not hold (then nothing was
+    written); `also` are the values of its `also` expressions; `rows` the rows of its `read` query."""
+
+    stored: bool
+    also: tuple[Any, ...]
+    rows: list[tuple[Any, ...]]
+
+
 def write(
     audited: Sequence[AuditedModel],
     plain: Sequence[models.Model] = (),
     read: tuple[str, Sequence[Any]] | None = None,
-) -> list[tuple[Any, ...]]:
+    *,
+    guard: tuple[str, Sequence[Any]] | None = None,
+    also: Sequence[str] = (),
+) -> Written:
     """Insert `audited` (primary keys already drawn, in the order save() would write them) with their
     audit entries, and `plain` (unaudited rows whose keys nobody reads: the database gives them), in
-    one statement; returns the rows of the `read` query (sql, params) it ends with, if any."""
+    one statement that ends with the `read` query (sql, params), if any.
+
+    `guard` (sql, params): a condition the statement checks before it writes anything — every row goes
+    in only where it holds, in the statement's one snapshot; intake's check that the reference data it
+    used is still the database's, without a round trip of its own. `also`: SQL expressions (constants
+    of the caller's) evaluated in the same statement: intake draws the next intake's keys so."""
     if not audited:
         raise ValueError("nothing audited to store")
     alias = router.db_for_write(type(audited[0]))
@@ -154,11 +176,8 @@ def write(
             created.append((obj, audit.snapshot(obj)))  # as save() takes it, after the INSERT's values
     _alias, entries = audit.create_rows(created)
     trail = [{c: _json(v) for c, v in zip(audit.COLUMNS, entry, strict=True)} for entry in entries]
-    parts.append((_insert(audit.TABLE, audit.COLUMNS), trail))
-    inserts = [(sql, [_dumps(rows)]) for sql, rows in parts]
-    *first, last = inserts if read is None else [*inserts, (read[0], list(read[1]))]
-    sql = "WITH " + ", ".join(f"w{n} AS ({part})" for n, (part, _p) in enumerate(first)) + f" {last[0]}"
-    params = [v for _part, values in first for v in values] + last[1]
+    parts.append((_TRAIL_INSERT, trail))
+    sql, params = _statement(parts, read, guard, also)
     # Inside a transaction an error must doom it, as in save() (savepoint=False); outside one the
     # statement is its own transaction, with no BEGIN and COMMIT to send.
     atomic = transaction.atomic(using=alias, savepoint=False) if db.in_atomic_block else nullcontext()
@@ -166,6 +185,15 @@ def write(
         # Results in binary: psycopg's own loaders read timestamps several times faster than the
         # text loader Django registers (the same instants, in UTC).
         rows = prepared.fetch(db, sql, params, binary=read is not None)
+    written = Written(True, (), rows)
+    if guard is not None or also:
+        # The first row: whether the guard held, the `also` values, then whether a row of the read
+        # follows (NULL where the read has none: that row only carries the rest).
+        head = rows[0] if rows else (True,)
+        read_rows = [row[len(also) + 2 :] for row in rows if row[len(also) + 1] is not None]
+        written = Written(bool(head[0]), tuple(head[1 : len(also) + 1]), read_rows)
+        if not written.stored:
+            return written
     for obj, after in created:
         obj._state.adding, obj._state.db = False, alias
         obj._audit_before = after  # type: ignore[attr-defined]
@@ -173,8 +201,40 @@ def write(
         obj._state.db = alias  # bulk_create's rows: no signals, keys unread
     for obj in audited:
         post_save.send(type(obj), instance=obj, created=True, update_fields=None, raw=False, using=alias)
-    return rows
+    return written
+
+
+_TRAIL_INSERT = _insert(audit.TABLE, audit.COLUMNS)
+
+
+def _statement(
+    parts: list[tuple[str, list[dict[str, Any]]]],
+    read: tuple[str, Sequence[Any]] | None,
+    guard: tuple[str, Sequence[Any]] | None,
+    also: Sequence[str],
+) -> tuple[str, list[Any]]:
+    """The one statement: each INSERT a part of a WITH, ending with the read (or the last INSERT)."""
+    inserts = [(part.format(guard=_GUARDED if guard else ""), [_dumps(rows)]) for part, rows in parts]
+    if guard is None and not also:
+        *first, last = inserts if read is None else [*inserts, (read[0], list(read[1]))]
+        sql = "WITH " + ", ".join(f"w{n} AS ({part})" for n, (part, _p) in enumerate(first))
+        return f"{sql} {last[0]}", [v for _part, values in first for v in values] + last[1]
+    head = [("SELECT (" + guard[0] + ") AS held", list(guard[1]))] if guard else []
+    ctes = [f"w{n} AS ({part})" for n, (part, _p) in enumerate(inserts)]
+    sql = "WITH " + ", ".join([*(f"guard AS ({part})" for part, _p in head), *ctes])
+    held = "(SELECT held FROM guard)" if guard else "true"
+    # The read as a lateral join of one row: the guard and the `also` values come back with no read
+    # rows too. Its own rows carry `true` in the column before theirs.
+    body = f"(SELECT true, r.* FROM ({read[0]}) AS r)" if read else "(SELECT NULL::boolean)"  # noqa: S608
+    sql += f" SELECT {', '.join([held, *also])}, x.* FROM (SELECT 1) AS one"  # noqa: S608
+    sql += f" LEFT JOIN LATERAL {body} AS x ON true"
+    params = [v for _part, values in [*head, *inserts] for v in values] + (list(read[1]) if read else [])
+    return sql, params
+
+
+# json.dumps with options makes an encoder per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 def _dumps(rows: list[dict[str, Any]]) -> str:
-    return json.dumps(rows, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return _ENCODER.encode(rows)
