@@ -107,16 +107,16 @@ def test_intake_stays_within_its_statement_budget(personas: Personas) -> None:
     assert sum(s.startswith("SELECT") for s in statements) <= 4, statements
 
 
-def test_the_answer_is_the_case_as_stored_and_duplicates_read_as_values_match(
-    personas: Personas,
-) -> None:
+def test_the_answer_is_the_case_as_stored_with_its_duplicates_offered(personas: Personas) -> None:
     f.categories()
     token = ApiToken.issue(personas.worker, "test")[1]
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     body = {"category": "0101", "title": "帮忙搬自行车", "lng": 121.365, "lat": 28.365}
     answers: list[Any] = []
-    for _ in range(2):
-        reply = client.post("/api/v1/cases", json.dumps(body), content_type="application/json")
+    for lng in (121.365, 121.366):  # the second about 98 m east of the first
+        reply = client.post(
+            "/api/v1/cases", json.dumps({**body, "lng": lng}), content_type="application/json"
+        )
         assert reply.status_code == 201, reply.content
         answers.append(reply.json())
     first, second = answers
@@ -124,9 +124,19 @@ def test_the_answer_is_the_case_as_stored_and_duplicates_read_as_values_match(
     assert first["duplicates"] == [] and {k: v for k, v in first.items() if k != "duplicates"} == json.loads(
         json.dumps(case_row(stored.get(pk=first["id"])))
     )
-    assert second["duplicates"] == [json.loads(json.dumps(case_row(stored.get(pk=first["id"]))))]
-    result = f.report(personas.worker, title="帮忙搬自行车")
-    assert [summary_row(s) for s in result.duplicates] == [case_row(stored.get(pk=a["id"])) for a in answers]
+
+    def offered(case_id: int, metres: int) -> dict[str, Any]:
+        case = stored.get(pk=case_id)
+        at = case.reported_at.isoformat()
+        return {"id": case.pk, "number": case.number, "title": case.title, "state": case.state,
+                "reported_at": at, "metres": metres}  # fmt: skip
+
+    assert second["duplicates"] == [offered(first["id"], 98)]
+    result = f.report(personas.worker, title="帮忙搬自行车", point=(121.3655, 28.365))
+    assert [summary_row(s) for s in result.duplicates] == [
+        offered(first["id"], 49),
+        offered(second["id"], 49),
+    ]
 
 
 def test_an_account_that_may_log_but_not_see_the_case_gets_404(personas: Personas) -> None:

@@ -39,20 +39,15 @@ def case_row(case: Case) -> dict[str, Any]:
 
 
 def summary_row(summary: Summary) -> dict[str, Any]:
-    """The same as case_row, from a case read as plain values (intake's duplicates)."""
+    """A nearby case offered for merging with the one just logged (intake's duplicates)."""
     v = summary.values
     return {
         "id": summary.pk,
         "number": summary.number,
         "title": v["title"],
-        "category": {"code": v["category__code"], "name": v["category__name"]},
-        **{k: v[k] for k in ("state", "version", "channel", "police", "handler", "level")},
-        # User.display_name(): the full name, else the user name.
-        "assignee": (v["assignee__full_name"] or v["assignee__username"]) if v["assignee_id"] else None,
-        "grid": {"code": v["grid__code"], "name": v["grid__name"]},
-        **{k: v[k] for k in ("lng", "lat", "address")},
-        **{k: iso(v[k]) for k in ("reported_at", "deadline", "resolve_due", "closed_at")},
-        "rating": v["rating"],
+        "state": v["state"],
+        "reported_at": iso(v["reported_at"]),
+        "metres": round(summary.metres),
     }
 
 

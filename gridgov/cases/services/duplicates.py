@@ -15,21 +15,19 @@ from gridgov.core.compiled import Form
 
 DUPLICATE_METRES = 200
 DUPLICATE_HOURS = 24
-# What a list shows of a case (number, title, state, place, holder): read as plain values.
-SUMMARY_VALUES = (
-    *("pk", "title", "state", "version", "channel", "police", "handler", "level", "lng", "lat"),
-    *("address", "reported_at", "deadline", "resolve_due", "closed_at", "rating"),
-    *("category__code", "category__name", "grid__code", "grid__name"),
-    *("assignee_id", "assignee__username", "assignee__full_name"),
-)
+# What an offer to merge shows of a nearby case (its number, title, state, time and distance), read as
+# plain values from the case's own row. Not the whole row a list shows: a busy place has dozens of
+# duplicates, and every report there is answered with all of them (docs/cases.md).
+SUMMARY_VALUES = ("pk", "title", "state", "reported_at", "lng", "lat")
 
 
 @dataclass(frozen=True, slots=True)
 class Summary:
-    """A case as a list shows it. Plain values, not a model instance: an audited instance would be
-    snapshotted on loading, and intake answers with every duplicate."""
+    """A nearby case as an offer to merge shows it, `metres` from the new one. Plain values, not a
+    model instance: an audited instance would be snapshotted on loading."""
 
     values: dict[str, Any]
+    metres: float = 0.0
 
     @property
     def pk(self) -> int:
@@ -103,13 +101,9 @@ def summaries(case: Case, rows: list[tuple[Any, ...]], alias: str) -> list[Summa
     compiled = _COMPILED[alias]
     assert compiled is not None
     names = compiled[1]
-    found = [Summary(dict(zip(names, row, strict=True))) for row in rows]
-    return [
-        s
-        for s in found
-        if s.pk != case.pk
-        and metres(case.lng, case.lat, s.values["lng"], s.values["lat"]) <= DUPLICATE_METRES
-    ]
+    values = [dict(zip(names, row, strict=True)) for row in rows]
+    found = [Summary(v, metres(case.lng, case.lat, v["lng"], v["lat"])) for v in values]
+    return [s for s in found if s.pk != case.pk and s.metres <= DUPLICATE_METRES]
 
 
 def metres(lng1: float, lat1: float, lng2: float, lat2: float) -> float:
@@ -132,11 +126,8 @@ def around_new_case(case: Case, viewer: Any) -> tuple[list[Summary], bool]:
     if viewer is not None:
         rows = rows.annotate(visible=Exists(Case.objects.restrict(viewer, "view").filter(pk=OuterRef("pk"))))
         fields = (*fields, "visible")
-    found = [
-        Summary(v)
-        for v in rows.values(*fields)
-        if metres(case.lng, case.lat, v["lng"], v["lat"]) <= DUPLICATE_METRES
-    ]
+    near = [Summary(v, metres(case.lng, case.lat, v["lng"], v["lat"])) for v in rows.values(*fields)]
+    found = [s for s in near if s.metres <= DUPLICATE_METRES]
     own = next((s for s in found if s.pk == case.pk), None)
     if viewer is None:
         visible = True
