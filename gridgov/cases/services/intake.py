@@ -160,10 +160,8 @@ def intake(actor: Any, report: Report) -> Intake:
             done = None  # perhaps judged on reference data changed since: judged again on the current
         if done is not None:
             return done
-    keys_sql = [store.key_sql(m, 1) for m in (Case, Reporter, CaseEvent)]
-    refs, keys = references.get_with(
-        [*keys_sql, store.key_sql(CaseItem, len(report.items))] if at_once else ()
-    )
+    drawn = [(Case, 1), (Reporter, 1), (CaseEvent, 1), (CaseItem, len(report.items))] if at_once else []
+    refs, keys = references.get_with([store.key_sql(m, n) for m, n in drawn])
     done = _logged(actor, report, refs, keys if at_once else None, guarded=False)
     assert done is not None  # unguarded: always stored
     return done
@@ -265,10 +263,6 @@ class _Parts:
     data: dict[str, Any]
 
 
-# The keys of the next intake, drawn by each intake's statement (gridgov.cases.services.ahead).
-_NEXT_KEYS = [store.key_sql(m, 1) for m in (Case, Reporter, CaseEvent)]
-
-
 def _stored_at_once(
     actor: Any, case: Case, parts: _Parts, refs: References, keys: tuple[Any, ...], guarded: bool
 ) -> Intake | None:
@@ -297,7 +291,9 @@ def _stored_at_once(
     alias = router.db_for_write(Case)
     read = nearby_sql(case.category_id, case.lng, case.lat, case.reported_at, alias)
     guard = still_current(refs) if guarded else None
-    written = store.write([case, reporter, *items, event], notes, read, guard=guard, also=_NEXT_KEYS)
+    # The next intake's keys (gridgov.cases.services.ahead).
+    also = [store.key_sql(m, 1) for m in (Case, Reporter, CaseEvent)]
+    written = store.write([case, reporter, *items, event], notes, read, guard=guard, also=also)
     ahead.put(alias, written.also)
     if not written.stored:
         return None

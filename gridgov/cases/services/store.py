@@ -50,10 +50,23 @@ def available(model: type[models.Model]) -> bool:
 
 def key_sql(model: type[models.Model], count: int) -> str:
     """An SQL expression for `count` new primary keys of `model`, as an array (for get_with())."""
+    if not count:
+        return "'{}'::bigint[]"
+    alias = router.db_for_write(model)
     table, column = model._meta.db_table, model._meta.pk.column
-    # The model's own table and key names: no outside text reaches the SQL.
-    draw = f"nextval(pg_get_serial_sequence('{table}', '{column}'))"
-    return f"ARRAY[{', '.join([draw] * count)}]" if count else "'{}'::bigint[]"
+    sequence = _SEQUENCES.get((alias, table, column))
+    if sequence is None:
+        # Asked once per process: pg_get_serial_sequence() in the statement itself would be asked on
+        # every execution (it is not a constant to PostgreSQL), the regclass below is resolved once.
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+            sequence = str(cursor.fetchone()[0]).replace("'", "''")
+        _SEQUENCES[(alias, table, column)] = sequence
+    draw = f"nextval('{sequence}'::regclass)"
+    return f"ARRAY[{', '.join([draw] * count)}]"
+
+
+_SEQUENCES: dict[tuple[str, str, str], str] = {}  # (database, table, column): its key's sequence
 
 
 @dataclass(frozen=True, slots=True)
