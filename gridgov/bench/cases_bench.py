@@ -123,20 +123,33 @@ def bench_intake(say: Any, work: Path, database_url: str | None, seconds: float,
         # plans each foreign-key check of a case as a scan of the whole table, and keeps that plan
         # while the table grows by thousands of rows (pgbench, too, vacuums before it measures).
         child(scratch, "analyze")
-        results["bare_json"] = load(
-            server.port, "GET", [("/bench/json", None)], plain, threads, seconds, limit
-        )
-        results["one_row_commit"] = load(server.port, "POST", commits, plain, threads, seconds, limit)
-        results["intake"] = load(server.port, "POST", bodies[:-200], auth, threads, seconds, limit)
+        meter = srv.CpuMeter(server, database_url)
+        phases: list[tuple[str, str, Sequence[tuple[str, bytes | None]], dict[str, str]]] = [
+            ("bare_json", "GET", [("/bench/json", None)], plain),
+            ("one_row_commit", "POST", commits, plain),
+            ("intake", "POST", bodies[:-200], auth),
+        ]
+        for name, method, requests, headers in phases:
+            before = meter.read()
+            results[name] = load(server.port, method, requests, headers, threads, seconds, limit)
+            results[name]["cpu_ms_per_request"] = meter.per_request(before, results[name]["requests"])
     intake, one_row, bare = (results[k]["per_s"] for k in ("intake", "one_row_commit", "bare_json"))
     results["ratio_to_one_row_commit"], results["ratio_to_bare_json"] = intake / one_row, intake / bare
+    cpu = {k: sum(results[k]["cpu_ms_per_request"].values()) for k in ("intake", "one_row_commit")}
+    results["cpu_ratio_one_row_to_intake"] = cpu["one_row_commit"] / cpu["intake"]
     say(
         f"intake POST /api/v1/cases, {threads} clients, 2 server workers: {intake:,.0f} cases/s "
         f"(p50 {results['intake']['p50_ms']:.0f} ms, {results['intake']['errors']} errors); baselines: "
         f"one-row commit {one_row:,.0f}/s (ratio {intake / one_row:.2f}), bare JSON {bare:,.0f}/s "
-        f"(ratio {intake / bare:.2f})"
+        f"(ratio {intake / bare:.2f}); CPU per request: intake {_cpu(results['intake'])}, one-row "
+        f"{_cpu(results['one_row_commit'])} (ratio {cpu['one_row_commit'] / cpu['intake']:.2f})"
     )
     return results
+
+
+def _cpu(result: Report) -> str:
+    ms = result["cpu_ms_per_request"]
+    return f"{sum(ms.values()):.2f} ms (" + ", ".join(f"{k} {v:.2f}" for k, v in ms.items()) + ")"
 
 
 def bench_figures(say: Any, work: Path, database_url: str | None, cases: int, repeats: int = 40) -> Report:

@@ -75,6 +75,48 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system, all threads) a live process has used; 0 for one that is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()
+    except (FileNotFoundError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class CpuMeter:
+    """CPU used while serving, per request, by the server's workers, the database's backends serving
+    it (PostgreSQL; SQLite's work is inside the workers) and this process, the load generator. On a
+    machine whose cores are all busy, what a request costs in CPU is what limits the requests a
+    second, and it is far steadier than the rate when other work shares the machine."""
+
+    server: Server
+    database_url: str | None
+
+    def read(self) -> dict[str, float]:
+        times = os.times()
+        return {
+            "server": sum(cpu_seconds(p) for p in self.server.worker_pids()),
+            "database": sum(cpu_seconds(p) for p in self._backends()),
+            "load": times.user + times.system,
+        }
+
+    def per_request(self, before: dict[str, float], requests: int) -> dict[str, float]:
+        after = self.read()
+        return {k: (after[k] - before[k]) * 1000 / max(requests, 1) for k in before}
+
+    def _backends(self) -> list[int]:
+        if not self.database_url or not self.database_url.startswith("postgres"):
+            return []
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            mine = "datname = current_database() AND pid <> pg_backend_pid()"
+            rows = conn.execute(f"SELECT pid FROM pg_stat_activity WHERE {mine}").fetchall()  # noqa: S608
+        return [int(r[0]) for r in rows]
+
+
 @dataclass
 class Server:
     process: subprocess.Popen[bytes]

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -18,6 +23,7 @@ from django.test import Client
 from django.utils import timezone
 
 from gridgov.bench import cases_bench, intake_server
+from gridgov.bench import server as srv
 from gridgov.cases.figures import query, rollup, synthetic
 from gridgov.cases.figures.query import LEVELS, Selection
 from gridgov.cases.models import Case, CaseEvent, Escalation
@@ -105,3 +111,29 @@ def test_the_bench_command_wires_the_cases_part(tmp_path: Path) -> None:
     call_command("bench", "cases", "--cases", "0", "--intake-seconds", "0", "--output", str(output))
     report = json.loads(output.read_text())
     assert report["cases"] == {} and report["database"] == "sqlite"
+
+
+def test_the_cpu_meter_counts_a_process_tree_per_request() -> None:
+    # A "server" whose one worker burns CPU: the meter finds it through the server's children.
+    burn = (
+        "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass\ntime.sleep(30)"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", f"import subprocess, sys; subprocess.run([sys.executable, '-c', {burn!r}])"]
+    )
+    try:
+        meter = srv.CpuMeter(srv.Server(parent, 0), None)
+        before = meter.read()
+        deadline = time.monotonic() + 20
+        while meter.read()["server"] - before["server"] < 0.25 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        spent = meter.per_request(before, 10)
+        assert 25 <= spent["server"] <= 60  # 0.25–0.6 s over 10 requests, in ms each
+        assert spent["database"] == 0  # SQLite: its work is inside the server
+        assert spent["load"] >= 0
+    finally:
+        for child in srv.children(parent.pid):
+            os.kill(child, signal.SIGTERM)
+        parent.terminate()
+        parent.wait(timeout=10)
+    assert srv.cpu_seconds(parent.pid) == 0.0  # gone
