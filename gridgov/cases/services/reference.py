@@ -23,7 +23,6 @@ from django.db import connection
 from gridgov.accounts.models import User
 from gridgov.cases.models import Category, Department, ReferenceVersion, TriageRule, WebhookEndpoint
 from gridgov.cases.services import routing
-from gridgov.cases.services.ahead import ahead
 from gridgov.core import prepared
 from gridgov.geo.models import Grid
 
@@ -152,7 +151,6 @@ class _Cache:
     def clear(self) -> None:
         with self._lock:
             self._current = None
-        ahead.clear()
 
 
 references = _Cache()

@@ -198,15 +198,15 @@ def write(
         # Results in binary: psycopg's own loaders read timestamps several times faster than the
         # text loader Django registers (the same instants, in UTC).
         rows = prepared.fetch(db, sql, params, binary=read is not None)
-    written = Written(True, (), rows)
-    if guard is not None or also:
-        # The first row: whether the guard held, the `also` values, then whether a row of the read
-        # follows (NULL where the read has none: that row only carries the rest).
-        head = rows[0] if rows else (True,)
-        read_rows = [row[len(also) + 2 :] for row in rows if row[len(also) + 1] is not None]
-        written = Written(bool(head[0]), tuple(head[1 : len(also) + 1]), read_rows)
-        if not written.stored:
-            return written
+    # The row(s): whether the guard held, the `also` values, then whether a row of the read follows
+    # (NULL where the read has none: that one row only carries the rest).
+    written = Written(
+        bool(rows[0][0]),
+        tuple(rows[0][1 : len(also) + 1]),
+        [row[len(also) + 2 :] for row in rows if row[len(also) + 1] is not None],
+    )
+    if not written.stored:
+        return written
     for obj, after in created:
         obj._state.adding, obj._state.db = False, alias
         obj._audit_before = after  # type: ignore[attr-defined]
@@ -226,12 +226,9 @@ def _statement(
     guard: tuple[str, Sequence[Any]] | None,
     also: Sequence[str],
 ) -> tuple[str, list[Any]]:
-    """The one statement: each INSERT a part of a WITH, ending with the read (or the last INSERT)."""
+    """The one statement: the guard and each INSERT a part of a WITH, then one row of the guard's answer
+    and the `also` values, with the read's rows joined to it (see write())."""
     inserts = [(part.format(guard=_GUARDED if guard else ""), [_dumps(rows)]) for part, rows in parts]
-    if guard is None and not also:
-        *first, last = inserts if read is None else [*inserts, (read[0], list(read[1]))]
-        sql = "WITH " + ", ".join(f"w{n} AS ({part})" for n, (part, _p) in enumerate(first))
-        return f"{sql} {last[0]}", [v for _part, values in first for v in values] + last[1]
     head = [("SELECT (" + guard[0] + ") AS held", list(guard[1]))] if guard else []
     ctes = [f"w{n} AS ({part})" for n, (part, _p) in enumerate(inserts)]
     sql = "WITH " + ", ".join([*(f"guard AS ({part})" for part, _p in head), *ctes])
