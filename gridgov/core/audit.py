@@ -63,6 +63,7 @@ def _dumps(data: Any) -> str:
 
 
 _PLAIN = frozenset({type(None), bool, int, float, str})
+PLAIN = _PLAIN  # the types a snapshot keeps as they are (see jsonable())
 # Per model class: its redaction set, and (attname, redacted?, field or None when the value is simply
 # the attribute) for each concrete field. Built once, so snapshotting thousands of rows of one import
 # does not ask `_meta` and the field classes the same questions for every row.
@@ -92,6 +93,22 @@ def _shape(model: type[models.Model], redacted: frozenset[str]) -> tuple[tuple[s
 def _digest(value: Any) -> str:
     # Keep a digest so that "changed or not" stays visible without the value itself.
     return "sha256:" + hashlib.sha256(str(value).encode()).hexdigest()[:16]
+
+
+def snapshot_plan(model: type[models.Model]) -> tuple[tuple[str, bool, Any], ...]:
+    """How snapshot() reads `model`'s rows, for a writer that walks a new row's values once for both its
+    INSERT and its snapshot: per concrete field, (attname, redacted?, the field where the value is not
+    simply the attribute, else None). A redacted value becomes redacted_value(value) unless empty."""
+    return _shape(model, getattr(model, "audit_redacted", frozenset()))
+
+
+def redacted_value(value: Any) -> str:
+    return _digest(value)
+
+
+def jsonable(value: Any) -> Any:
+    """A snapshot's form of a value that is not plain text, number, bool or None."""
+    return _jsonable(value)
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:

@@ -77,6 +77,21 @@ class _Shape:
     fields: list[Any]
     read: Callable[[Any], Sequence[Any]] | None  # insert.plain_reader: one getter for every pre_save
     as_is: list[tuple[type, ...]]  # per field, the types get_db_prep_save would hand on unchanged
+    # An audited model's fields for _row_and_snapshot (None where it cannot be used: see there).
+    walk: tuple[_Step, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One field of _row_and_snapshot's walk."""
+
+    column: str
+    field: Any
+    as_is: tuple[type, ...]
+    aware: bool  # a plain DateTimeField on PostgreSQL: an aware datetime is prepared as it is
+    attname: str
+    redacted: bool
+    special: Any  # the field, where the snapshot's value is not simply the attribute (audit.snapshot_plan)
 
 
 _SHAPES: dict[tuple[type[models.Model], bool, str], _Shape] = {}
@@ -104,14 +119,24 @@ def _shape(model: type[models.Model], keyed: bool, db: Any) -> _Shape:
         fields: list[Any] = [f for f in opts.concrete_fields if keyed or f is not opts.pk]
         if any(f.generated or f.has_db_default() or hasattr(f, "get_placeholder") for f in fields):
             raise TypeError(f"{opts.label}: columns the database fills are not stored this way")
-        known = _Shape(
-            _insert(opts.db_table, [f.column for f in fields]),
-            fields,
-            plain_reader(fields),
-            [as_is(f, db) for f in fields],
-        )
+        read, kept = plain_reader(fields), [as_is(f, db) for f in fields]
+        walk = None
+        plan = {attname: (redacted, special) for attname, redacted, special in audit.snapshot_plan(model)}
+        if keyed and read is not None and [f.attname for f in fields] == list(plan):
+            walk = tuple(
+                _Step(f.column, f, k, _aware(f, db), f.attname, *plan[f.attname])
+                for f, k in zip(fields, kept, strict=True)
+            )
+        known = _Shape(_insert(opts.db_table, [f.column for f in fields]), fields, read, kept, walk)
         _SHAPES[(model, keyed, db.vendor)] = known
     return known
+
+
+def _aware(field: Any, db: Any) -> bool:
+    """Whether get_db_prep_save hands an aware datetime on unchanged (Django's DateTimeField itself, on
+    PostgreSQL: to_python keeps a datetime, adapt_datetimefield_value returns it as it is)."""
+    plain = type(field) is models.DateTimeField and not (field.auto_now or field.auto_now_add)
+    return plain and db.vendor == "postgresql"
 
 
 def _json(value: Any) -> Any:
@@ -139,6 +164,29 @@ def _values(obj: models.Model, shape: _Shape, db: Any) -> dict[str, Any]:
         f.column: _json(v if type(v) in kept else f.get_db_prep_save(v, db))
         for f, kept, v in zip(fields, shape.as_is, raw, strict=True)
     }
+
+
+def _row_and_snapshot(obj: models.Model, shape: _Shape, db: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """_values(obj) and audit.snapshot(obj) of a new row, in one walk over its values: the same two
+    dicts. Only for shapes with a `walk`: every value the plain attribute (so the snapshot, which
+    reads the attributes after pre_save, reads the values pre_save gave) and every field snapshotted."""
+    assert shape.walk is not None and shape.read is not None
+    row: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    plain = audit.PLAIN
+    for step, v in zip(shape.walk, shape.read(obj), strict=True):
+        t = type(v)
+        if t in step.as_is:
+            row[step.column] = _json(v)
+        elif step.aware and t is dt.datetime and v.tzinfo is not None:
+            row[step.column] = v.isoformat()
+        else:
+            row[step.column] = _json(step.field.get_db_prep_save(v, db))
+        s = v if step.special is None else step.special.value_from_object(obj)
+        if step.redacted and s not in (None, ""):
+            s = audit.redacted_value(s)
+        after[step.attname] = s if type(s) in plain else audit.jsonable(s)
+    return row, after
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,12 +229,18 @@ def write(
         # save()'s own check and copy of related keys
         obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
         shape = _shape(type(obj), keyed, db)
-        if parts and parts[-1][0] == shape.insert:
-            parts[-1][1].append(_values(obj, shape, db))
+        if keyed and shape.walk is not None:
+            row, after = _row_and_snapshot(obj, shape, db)
         else:
-            parts.append((shape.insert, [_values(obj, shape, db)]))
+            row = _values(obj, shape, db)
+            # as save() takes it, after the INSERT's values
+            after = audit.snapshot(obj) if keyed else {}
+        if parts and parts[-1][0] == shape.insert:
+            parts[-1][1].append(row)
+        else:
+            parts.append((shape.insert, [row]))
         if keyed:
-            created.append((obj, audit.snapshot(obj)))  # as save() takes it, after the INSERT's values
+            created.append((obj, after))
     _alias, entries = audit.create_rows(created)
     trail = [{c: _json(v) for c, v in zip(audit.COLUMNS, entry, strict=True)} for entry in entries]
     parts.append((_TRAIL_INSERT, trail))
