@@ -118,6 +118,17 @@ class GridIndex:
 
     def locate(self, lng: float, lat: float) -> int | None:
         """Id of the grid containing the point (boundary inclusive), or None."""
+        if self._table is not None:
+            # The cell table first, as locate_many() reads it (the same arithmetic, one point): most
+            # points lie in a cell of one grid, and are answered without a geometry.
+            minx, miny, maxx, maxy = self._bounds
+            n = _TABLE_CELLS
+            col = (lng - minx) / ((maxx - minx) / n)
+            row = (lat - miny) / ((maxy - miny) / n)
+            if 0 <= col < n and 0 <= row < n:  # False for NaN too
+                position = int(self._table[int(row) * n + int(col)])
+                if position >= 0:
+                    return int(self._ids[position])
         hits = self._tree.query(shapely.Point(lng, lat), predicate="intersects")
         if len(hits) == 0:
             return None

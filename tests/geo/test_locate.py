@@ -151,8 +151,8 @@ def test_locate_many_equals_locate_on_voronoi_tiling() -> None:
 
 
 def test_the_cell_table_answers_as_the_tree_does_on_edges_holes_overlaps_and_cell_lines() -> None:
-    """Batches read most points from the cell table; every kind of awkward point must still get the
-    tree's answer (the lowest position among the grids it touches, boundary inclusive)."""
+    """Batches and single points read most points from the cell table; every kind of awkward point must
+    still get the tree's answer (the lowest position among the grids it touches, boundary inclusive)."""
     polys: list[Polygon | MultiPolygon] = list(_voronoi_tiling(255, seed=5))
     # A grid with a hole, a grid overlapping others, and a two-part grid.
     polys[0] = box(X0 - 0.05, Y0 - 0.05, X0 - 0.02, Y0 - 0.02).difference(
@@ -208,3 +208,6 @@ def test_the_cell_table_answers_as_the_tree_does_on_edges_holes_overlaps_and_cel
     located = expected[:40_000] != -1
     assert (idx._table_positions(xs[:40_000], ys[:40_000])[located] >= 0).mean() > 0.3
     assert idx.locate_many(xs[:50], ys[:50]).tolist() == expected[:50].tolist()
+    # One point at a time (intake's way), the table read in Python: the same answers.
+    single = [idx.locate(x, y) for x, y in zip(xs.tolist(), ys.tolist(), strict=True)]
+    assert [-1 if s is None else s for s in single] == expected.tolist()
