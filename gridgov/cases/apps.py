@@ -17,3 +17,18 @@ class CasesConfig(AppConfig):
         register(Job("close-unrated", 300.0, rating.close_unrated))
         # The assessment figures are at most this many seconds (plus one run) behind the cases.
         register(Job("figures-rollup", 10.0, rollup.refresh_all))
+        _check_tokens_in_intake()
+
+
+def _check_tokens_in_intake() -> None:
+    """Intake's `POST /api/v1/cases` checks its bearer token in its one write (gridgov.accounts.kept):
+    on PostgreSQL, where that write exists, with the reference stamp as the accounts' version."""
+    from django.db import connections, router
+
+    from gridgov.accounts import kept
+    from gridgov.cases.models import Case
+    from gridgov.cases.services.reference import current_stamp
+
+    if connections[router.db_for_write(Case)].vendor == "postgresql":
+        kept.stamp_by(current_stamp)
+        kept.check_in_write("POST", "/api/v1/cases")

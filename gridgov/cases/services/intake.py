@@ -16,6 +16,7 @@ from django.db import router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.accounts.kept import Kept as KeptToken
 from gridgov.cases.models import Case, CaseEvent, CaseItem, Reporter
 from gridgov.cases.models.case import Channel
 from gridgov.cases.services import attachments as files
@@ -26,7 +27,7 @@ from gridgov.cases.services.reference import References, references, still_curre
 from gridgov.cases.services.routing import holder
 from gridgov.cases.services.scope import may_view_case_in
 from gridgov.cases.services.triage import triage
-from gridgov.core import audit, crypto
+from gridgov.core import audit, context, crypto
 from gridgov.core.errors import Collector, Invalid
 from gridgov.core.masking import mask_phone
 from gridgov.core.models.insert import maker
@@ -143,23 +144,36 @@ def _reporter_phone(report: Report, errors: Collector) -> str:
         return ""
 
 
-def intake(actor: Any, report: Report) -> Intake:
-    """A report becomes a case in the right grid with the right handler, or nothing is stored."""
-    if actor is not None and not actor.has_perm("cases.add_case"):
-        raise PermissionDenied(_("Your role may not log cases."))
+def intake(actor: Any, report: Report, token: KeptToken | None = None) -> Intake:
+    """A report becomes a case in the right grid with the right handler, or nothing is stored.
+
+    `token`: the kept bearer token `actor` was taken from (gridgov.accounts.kept), not confirmed by the
+    database in this request: the guarded write checks it, and every other way out asks the database
+    first (a token no longer usable gets 401 there, whatever else was wrong)."""
     # On PostgreSQL the new rows are stored in one statement, with keys drawn beforehand: by the
     # process's last intake, which also left the reference data its statement checks is still current
     # (see gridgov.cases.services.ahead), or else in the round trip that reads the reference stamp.
     at_once = not report.photos and store.available(Case)
     kept = references.kept() if at_once and not report.items else None
+    if token is not None and (kept is None or kept.stamp != token.stamp):
+        actor, token = _confirmed(token), None  # no write of this request can vouch for it
+    if actor is not None and not actor.has_perm("cases.add_case"):
+        if token is not None:
+            actor, token = _confirmed(token), None
+        if not actor.has_perm("cases.add_case"):
+            raise PermissionDenied(_("Your role may not log cases."))
     keys = ahead.take(router.db_for_write(Case)) if kept is not None else None
     if kept is not None and keys is not None:
         try:
-            done = _logged(actor, report, kept, (*keys, []), guarded=True)
+            done = _logged(actor, report, kept, (*keys, []), guarded=True, token=token)
         except Invalid:
             done = None  # perhaps judged on reference data changed since: judged again on the current
         if done is not None:
             return done
+    if token is not None:  # the write found the token or the reference data changed, or never ran
+        actor = _confirmed(token)
+        if not actor.has_perm("cases.add_case"):
+            raise PermissionDenied(_("Your role may not log cases."))
     drawn = [(Case, 1), (Reporter, 1), (CaseEvent, 1), (CaseItem, len(report.items))] if at_once else []
     refs, keys = references.get_with([store.key_sql(m, n) for m, n in drawn])
     done = _logged(actor, report, refs, keys if at_once else None, guarded=False)
@@ -167,8 +181,21 @@ def intake(actor: Any, report: Report) -> Intake:
     return done
 
 
+def _confirmed(token: KeptToken) -> Any:
+    """The kept token's account as the database has it now (ApiError 401 if the token is unusable),
+    acting from here on."""
+    user = token.verify()
+    context.set_actor(user.pk, user.get_username(), getattr(user, "role", ""))
+    return user
+
+
 def _logged(
-    actor: Any, report: Report, refs: References, keys: tuple[Any, ...] | None, guarded: bool
+    actor: Any,
+    report: Report,
+    refs: References,
+    keys: tuple[Any, ...] | None,
+    guarded: bool,
+    token: KeptToken | None = None,
 ) -> Intake | None:
     """intake() with this reference data (and these keys: stored in one statement); None where the
     write was `guarded` and the reference data turned out changed: nothing is stored then."""
@@ -220,7 +247,8 @@ def _logged(
     if decision.rule:
         data["triage_rule"] = decision.rule
     if keys is not None:
-        return _stored_at_once(actor, case, _Parts(report, phone, items, data), refs, keys, guarded)
+        parts = _Parts(report, phone, items, data)
+        return _stored_at_once(actor, case, parts, refs, keys, guarded, token)
     # The audit entries of the case, reporter, items, event and photos go in as one INSERT at the end.
     with transaction.atomic(), audit.collect():
         case.save(force_insert=True)  # as Case.objects.create() does
@@ -264,7 +292,13 @@ class _Parts:
 
 
 def _stored_at_once(
-    actor: Any, case: Case, parts: _Parts, refs: References, keys: tuple[Any, ...], guarded: bool
+    actor: Any,
+    case: Case,
+    parts: _Parts,
+    refs: References,
+    keys: tuple[Any, ...],
+    guarded: bool,
+    token: KeptToken | None,
 ) -> Intake | None:
     """The same rows, trail and notices as the transaction above, in one statement that also reads
     the duplicates and draws the next intake's keys (see gridgov.cases.services.store); `guarded`: it
@@ -291,6 +325,9 @@ def _stored_at_once(
     alias = router.db_for_write(Case)
     read = nearby_sql(case.category_id, case.lng, case.lat, case.reported_at, alias)
     guard = still_current(refs) if guarded else None
+    if guard is not None and token is not None:  # and the token the actor was taken from
+        checked = token.guard()
+        guard = (f"({guard[0]}) AND {checked[0]}", [*guard[1], *checked[1]])
     # The next intake's keys (gridgov.cases.services.ahead).
     also = [store.key_sql(m, 1) for m in (Case, Reporter, CaseEvent)]
     written = store.write([case, reporter, *items, event], notes, read, guard=guard, also=also)

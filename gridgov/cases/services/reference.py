@@ -110,6 +110,11 @@ def still_current(refs: References) -> tuple[str, list[Any]]:
     return _STILL, [refs.stamp]
 
 
+def current_stamp() -> Any:
+    """The database's stamp now (None before any reference data was loaded)."""
+    return prepared.fetch(connection, _STAMP)[0][0]
+
+
 class _Cache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
