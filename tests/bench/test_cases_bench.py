@@ -87,6 +87,18 @@ def test_the_load_generator_stops_at_its_count_and_counts_errors(local_server: i
     assert done["errors"] == 4 and done["first_error"].startswith("404")
 
 
+def test_slices_of_a_phase_combine_and_go_on_where_the_last_stopped(local_server: int) -> None:
+    items = [("/", None), ("/missing", None)]
+    # Client k of a slice sends item start + k first: a slice started at 1 sends the 404 first.
+    first = cases_bench.load(local_server, "GET", items, {}, threads=1, seconds=30, limit=1, start=1)
+    second = cases_bench.load(local_server, "GET", items, {}, threads=1, seconds=30, limit=3, start=2)
+    assert (first["errors"], second["errors"]) == (1, 1)
+    combined = cases_bench._combined([first, second])
+    assert combined["requests"] == 4 and combined["errors"] == 2 and combined["slices"] == 2
+    assert combined["first_error"].startswith("404") and "latencies_ms" not in combined
+    assert combined["per_s"] == pytest.approx(4 / (first["wall_s"] + second["wall_s"]))
+
+
 @pytest.mark.urls("gridgov.bench.intake_server")
 @pytest.mark.django_db
 def test_the_baseline_endpoints_answer_and_commit_one_row() -> None:
