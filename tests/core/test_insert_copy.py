@@ -304,11 +304,12 @@ def test_maker_builds_what_the_models_constructor_builds(sample: Any) -> None:
     )
 
 
-def test_maker_leaves_models_with_computed_defaults_to_their_constructor(db: Any) -> None:
+def test_maker_calls_computed_defaults_for_each_object_as_the_constructor_does(db: Any) -> None:
     with isolate_apps("gridgov.core"):
 
         class Keyed(models.Model):
             key = models.UUIDField(default=uuid.uuid4)
+            label = models.CharField(max_length=10, default="x")
 
             class Meta:
                 app_label = "core"
@@ -316,7 +317,13 @@ def test_maker_leaves_models_with_computed_defaults_to_their_constructor(db: Any
             def __str__(self) -> str:
                 return str(self.key)
 
-        assert insert.maker(Keyed) is Keyed
+        make = insert.maker(Keyed)
+        assert make is not Keyed
+        first, second, given = make(), make(label="y"), make(key=uuid.UUID(int=7))
+        assert isinstance(first.key, uuid.UUID) and first.key != second.key  # called per object
+        assert given.key == uuid.UUID(int=7) and second.label == "y" and first.label == "x"
+        built = Keyed(key=uuid.UUID(int=7))
+        assert _built(given) == _built(built) and list(given.__dict__) == list(built.__dict__)
 
 
 def test_entries_go_in_under_djangos_debug_cursor_too(sample: Any) -> None:

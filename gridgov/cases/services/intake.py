@@ -269,8 +269,13 @@ def _new_case() -> Callable[..., Case]:
     return maker(Case)
 
 
+@functools.cache
+def _new_reporter() -> Callable[..., Reporter]:
+    return maker(Reporter)
+
+
 def _reporter(case: Case, report: Report, phone: str, actor: Any) -> Reporter:
-    reporter = Reporter(
+    reporter = _new_reporter()(
         case=case,
         name=plain(report.reporter_name, 60),
         device=report.device[:64],

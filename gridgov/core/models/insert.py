@@ -184,6 +184,10 @@ def as_is(field: Any, db: Any) -> tuple[type, ...]:
         return (str, type(None))
     if kind in _INTEGERS:
         return (int, type(None))
+    if kind is models.BooleanField:  # to_python keeps a bool
+        return (bool, type(None))
+    if kind is models.FloatField:  # float() of a float is itself
+        return (float, type(None))
     if kind is models.DateField and not (field.auto_now or field.auto_now_add):
         return (dt.date, type(None)) if db.vendor in ("postgresql", "sqlite") else (type(None),)
     return ()
@@ -308,8 +312,10 @@ def maker(model: type[models.Model]) -> Callable[..., Any]:
     Model.__init__ walks every field per object (popping keyword arguments, asking each field for its
     default): a quarter of an import's writing time. Here the defaults are taken once, and each object
     is the defaults' dict updated with its values, related objects set as their descriptors set them
-    in __init__ (key copied, object cached, databases settled). Models whose construction does more —
-    a callable or database default, a generated or private field, init signals — get `model` itself.
+    in __init__ (key copied, object cached, databases settled); a callable default is called for each
+    object not given that value, as __init__ calls it. Models whose construction does more — a database
+    default, a generated or private field, a computed default of a relation, init signals — get `model`
+    itself.
     """
     from django.db.models.base import ModelState
     from django.db.models.signals import post_init, pre_init
@@ -320,10 +326,13 @@ def maker(model: type[models.Model]) -> Callable[..., Any]:
         opts.private_fields
         or pre_init.has_listeners(model)
         or post_init.has_listeners(model)
-        or any(f.generated or f.has_db_default() or (f.has_default() and callable(f.default)) for f in fields)
+        or any(f.generated or f.has_db_default() for f in fields)
+        or any(f.is_relation and f.has_default() and callable(f.default) for f in fields)
     ):
         return model
-    defaults = {f.attname: f.get_default() for f in fields}
+    computed = [(f.attname, f.get_default) for f in fields if f.has_default() and callable(f.default)]
+    later = {attname for attname, _get in computed}
+    defaults = {f.attname: None if f.attname in later else f.get_default() for f in fields}
     related = frozenset(f.name for f in fields if f.is_relation)
     accepted = defaults.keys() | related
     # A many-to-one relation to a saved object, without database routers: what its descriptor's __set__
@@ -343,6 +352,9 @@ def maker(model: type[models.Model]) -> Callable[..., Any]:
         state = obj._state = ModelState()
         data = obj.__dict__
         data.update(defaults)
+        for attname, default in computed:
+            if attname not in values:
+                data[attname] = default()
         for name, value in values.items():
             if name not in related:
                 data[name] = value
