@@ -213,3 +213,44 @@ def test_may_view_answers_as_the_restricted_queryset_for_every_scope(
                 user,
                 case.grid,
             )
+
+
+def test_related_keys_are_checked_and_copied_as_save_does(personas: Personas) -> None:
+    """store's own check of related objects answers as Model._prepare_related_fields_for_save: the
+    same error for an unsaved one, the same key copied, the same cache dropped, on twin objects."""
+    f.categories()
+    case = f.report(personas.worker).case
+    other = f.report(personas.worker, reporter_phone="13812345678").case
+
+    def twins(make: Any) -> list[Reporter]:
+        return [make(), make()]
+
+    def ours_and_djangos(pair: list[Reporter]) -> list[Any]:
+        outcome: list[Any] = []
+        for obj, check in zip(pair, (store._related_ready, _djangos), strict=True):
+            try:
+                check(obj)
+                outcome.append((obj.case_id, "case" in obj._state.fields_cache))
+            except ValueError as error:
+                outcome.append(str(error))
+        return outcome
+
+    # Held and saved, key in place: nothing to do.
+    assert ours_and_djangos(twins(lambda: Reporter(case=case))) == [(case.pk, True)] * 2
+    # The related object's key changed after it was assigned: the cached object is dropped.
+    moved = twins(lambda: Reporter(case=Case.objects.get(pk=case.pk)))
+    for obj in moved:
+        obj._state.fields_cache["case"].pk = other.pk
+    assert ours_and_djangos(moved) == [(case.pk, False)] * 2
+    # Assigned unsaved, saved since: its key is copied in.
+    late = [Case(title="x"), Case(title="y")]
+    pair = [Reporter(case=late[0]), Reporter(case=late[1])]
+    late[0].pk = late[1].pk = case.pk
+    assert ours_and_djangos(pair) == [(case.pk, True)] * 2
+    # Still unsaved: Django's own error.
+    unsaved = ours_and_djangos([Reporter(case=Case(title="z")), Reporter(case=Case(title="z"))])
+    assert unsaved[0] == unsaved[1] and "unsaved related object 'case'" in unsaved[0]
+
+
+def _djangos(obj: Any) -> None:
+    obj._prepare_related_fields_for_save(operation_name="save")

@@ -81,17 +81,10 @@ class _Shape:
     walk: tuple[_Step, ...] | None
 
 
-@dataclass(frozen=True, slots=True)
-class _Step:
-    """One field of _row_and_snapshot's walk."""
-
-    column: str
-    field: Any
-    as_is: tuple[type, ...]
-    aware: bool  # a plain DateTimeField on PostgreSQL: an aware datetime is prepared as it is
-    attname: str
-    redacted: bool
-    special: Any  # the field, where the snapshot's value is not simply the attribute (audit.snapshot_plan)
+# One field of _row_and_snapshot's walk: (column, field, types get_db_prep_save hands on unchanged,
+# whether an aware datetime goes as its ISO text — a plain DateTimeField on PostgreSQL, snapshotted as it
+# is —, attname, redacted in the snapshot, the field where the snapshot's value is not the attribute).
+_Step = tuple[str, Any, tuple[type, ...], bool, str, bool, Any]
 
 
 _SHAPES: dict[tuple[type[models.Model], bool, str], _Shape] = {}
@@ -124,7 +117,14 @@ def _shape(model: type[models.Model], keyed: bool, db: Any) -> _Shape:
         plan = {attname: (redacted, special) for attname, redacted, special in audit.snapshot_plan(model)}
         if keyed and read is not None and [f.attname for f in fields] == list(plan):
             walk = tuple(
-                _Step(f.column, f, k, _aware(f, db), f.attname, *plan[f.attname])
+                (
+                    f.column,
+                    f,
+                    k,
+                    _aware(f, db) and plan[f.attname] == (False, None),
+                    f.attname,
+                    *plan[f.attname],
+                )
                 for f, k in zip(fields, kept, strict=True)
             )
         known = _Shape(_insert(opts.db_table, [f.column for f in fields]), fields, read, kept, walk)
@@ -173,20 +173,57 @@ def _row_and_snapshot(obj: models.Model, shape: _Shape, db: Any) -> tuple[dict[s
     assert shape.walk is not None and shape.read is not None
     row: dict[str, Any] = {}
     after: dict[str, Any] = {}
-    plain = audit.PLAIN
-    for step, v in zip(shape.walk, shape.read(obj), strict=True):
+    plain = audit.PLAIN  # what _json and the snapshot both keep as it is
+    for (column, field, kept, aware, attname, redacted, special), v in zip(
+        shape.walk, shape.read(obj), strict=True
+    ):
         t = type(v)
-        if t in step.as_is:
-            row[step.column] = _json(v)
-        elif step.aware and t is dt.datetime and v.tzinfo is not None:
-            row[step.column] = v.isoformat()
+        if aware and t is dt.datetime and v.tzinfo is not None:
+            row[column] = after[attname] = v.isoformat()
+            continue
+        if t in kept:
+            row[column] = v if t in plain else _json(v)
         else:
-            row[step.column] = _json(step.field.get_db_prep_save(v, db))
-        s = v if step.special is None else step.special.value_from_object(obj)
-        if step.redacted and s not in (None, ""):
+            row[column] = _json(field.get_db_prep_save(v, db))
+        s = v if special is None else special.value_from_object(obj)
+        if redacted and s not in (None, ""):
             s = audit.redacted_value(s)
-        after[step.attname] = s if type(s) in plain else audit.jsonable(s)
+        after[attname] = s if type(s) in plain else audit.jsonable(s)
     return row, after
+
+
+# Per model: (cache name, attname, target attname, empty values) of each relation; None where the model
+# has private fields (generic relations), which only Django's own check handles.
+_RELATIONS: dict[type[models.Model], list[tuple[str, str, str, Any]] | None] = {}
+
+
+def _related_ready(obj: models.Model) -> None:
+    """save()'s own check and copy of related keys (Model._prepare_related_fields_for_save) over the
+    model's relations only: a related object held, saved, with its key in place passes as it passes
+    there; anything else (unsaved, key not yet copied, generic relations) goes to Django's."""
+    model = type(obj)
+    if model not in _RELATIONS:
+        fields: list[Any] = [f for f in model._meta.concrete_fields if f.is_relation]
+        _RELATIONS[model] = None if model._meta.private_fields else [
+            (f.cache_name, f.attname, f.target_field.attname, f.empty_values) for f in fields
+        ]  # fmt: skip
+    relations = _RELATIONS[model]
+    if relations is None or not _keys_in_place(obj, relations):
+        obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
+
+
+def _keys_in_place(obj: models.Model, relations: list[tuple[str, str, str, Any]]) -> bool:
+    cache, data = obj._state.fields_cache, obj.__dict__
+    for cache_name, attname, target, empty in relations:
+        related = cache.get(cache_name)
+        if not related:
+            continue
+        key = data.get(attname)
+        if related.pk is None or key in empty:
+            return False
+        if getattr(related, target) != key:
+            del cache[cache_name]  # the relation's key was changed since: Django drops it so
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,8 +263,7 @@ def write(
             if obj.pk is None:
                 raise ValueError(f"{obj._meta.label}: draw its primary key first (key_sql)")
             pre_save.send(type(obj), instance=obj, raw=False, using=alias, update_fields=None)
-        # save()'s own check and copy of related keys
-        obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
+        _related_ready(obj)
         shape = _shape(type(obj), keyed, db)
         if keyed and shape.walk is not None:
             row, after = _row_and_snapshot(obj, shape, db)
