@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -56,14 +57,12 @@ class Case(AuditedModel):
     audit_redacted: ClassVar[frozenset[str]] = frozenset({"rating_token_digest"})
 
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("category")
+        Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("category"), db_index=False
     )
     title = models.CharField(_("title"), max_length=100)
     description = models.TextField(_("description"), max_length=4000, blank=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
-    state = models.CharField(
-        _("state"), max_length=20, choices=State.choices, default=State.REPORTED, db_index=True
-    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.REPORTED)
     # Every change compares and bumps it: two people acting at once, exactly one wins.
     version = models.PositiveIntegerField(default=1)
     police = models.BooleanField(_("police matter"), default=False)
@@ -76,6 +75,7 @@ class Case(AuditedModel):
         blank=True,
         related_name="cases_assigned",
         verbose_name=_("assigned to"),
+        db_index=False,
     )
     department = models.ForeignKey(
         Department,
@@ -84,8 +84,11 @@ class Case(AuditedModel):
         blank=True,
         related_name="cases",
         verbose_name=_("department"),
+        db_index=False,
     )
-    grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="cases", verbose_name=_("grid"))
+    grid = models.ForeignKey(
+        Grid, on_delete=models.PROTECT, related_name="cases", verbose_name=_("grid"), db_index=False
+    )
     village = models.ForeignKey(
         Village, on_delete=models.PROTECT, related_name="cases", verbose_name=_("village")
     )
@@ -102,6 +105,7 @@ class Case(AuditedModel):
         blank=True,
         related_name="cases",
         verbose_name=_("building"),
+        db_index=False,
     )
     household = models.ForeignKey(
         "people.Household",
@@ -110,6 +114,7 @@ class Case(AuditedModel):
         blank=True,
         related_name="cases",
         verbose_name=_("household"),
+        db_index=False,
     )
     reported_at = models.DateTimeField(_("reported"), db_index=True)
     accept_due = models.DateTimeField(_("accept by"))
@@ -130,15 +135,15 @@ class Case(AuditedModel):
         blank=True,
         related_name="merged_cases",
         verbose_name=_("merged into"),
+        db_index=False,
     )
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.CharField(_("rating comment"), max_length=500, blank=True)
-    rating_token_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    rating_token_digest = models.CharField(max_length=64, blank=True)
     external_id = models.CharField(
         _("external id"),
         max_length=64,
         blank=True,
-        db_index=True,
         help_text=_("The id given by the system that sent it (110, camera, Open311)."),
     )
 
@@ -155,6 +160,15 @@ class Case(AuditedModel):
             # Intake's duplicate search: one category's last 24 hours, then the box on lat and lng,
             # checked inside the index before any case row is read.
             models.Index(fields=["category", "reported_at", "lat", "lng"], name="cases_duplicate_box"),
+            # Single columns each intake would otherwise index too: not those the indexes above begin
+            # with (grid, assignee, state, category), no LIKE twins (exact matches only), and the
+            # relations a new case seldom has only where it has them (migration 0005).
+            models.Index(fields=["external_id"], name="cases_external_id"),
+            models.Index(fields=["rating_token_digest"], name="cases_rating_token"),
+            *(
+                models.Index(fields=[n], name=f"cases_with_{n}", condition=Q(**{f"{n}__isnull": False}))
+                for n in ("building", "household", "department", "merged_into")
+            ),
         ]
 
     def __str__(self) -> str:
@@ -198,7 +212,7 @@ class Reporter(AuditedModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reporters")
     name = models.CharField(_("name"), max_length=60, blank=True)
     phone_cipher = models.TextField(blank=True, editable=False)
-    phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_index = models.CharField(max_length=64, blank=True, editable=False)
     phone_masked = models.CharField(_("phone"), max_length=20, blank=True, editable=False)
     resident = models.ForeignKey(
         "people.Resident",
@@ -223,6 +237,7 @@ class Reporter(AuditedModel):
     class Meta:
         verbose_name = _("reporter")
         verbose_name_plural = _("reporters")
+        indexes = [models.Index(fields=["phone_index"], name="cases_reporter_phone")]
 
     def __str__(self) -> str:
         return self.name or self.phone_masked or "—"

@@ -40,7 +40,7 @@ class AuditEntry(models.Model):
     actor_name = models.CharField(_("actor"), max_length=150)
     role = models.CharField(_("role"), max_length=40, blank=True)
     source = models.CharField(_("source"), max_length=20)
-    request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
     ip = models.CharField(_("IP address"), max_length=64, blank=True)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
@@ -63,6 +63,8 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["actor_id", "at"]),
+            # Matched whole: no LIKE twin (migration 0003).
+            models.Index(fields=["request_id"], name="core_audit_request"),
         ]
         default_permissions = ("view",)
 

@@ -4,6 +4,8 @@ from typing import Any
 
 from django.db import migrations, models
 
+from gridgov.core.index_moves import rename_plain, restore_db_index, single_column_indexes
+
 # db_index=True on these columns made, on PostgreSQL, a varchar_pattern_ops twin of each index (…_like),
 # for LIKE under the database's collation, which no query runs: blind indexes are matched whole, and the
 # prefix searches compare under collation "C" through migration 0004's indexes. The twins are dropped
@@ -19,32 +21,10 @@ _NAMES = {
 _TABLE = "people_resident"
 
 
-def _single_column_indexes(schema_editor: Any) -> dict[str, list[str]]:
-    """Names of the table's one-column, non-unique indexes, per column."""
-    connection = schema_editor.connection
-    with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, _TABLE)
-    found: dict[str, list[str]] = {}
-    for name, info in constraints.items():
-        if info["index"] and not info["unique"] and len(info["columns"] or []) == 1:
-            found.setdefault(info["columns"][0], []).append(name)
-    return found
-
-
 def _forward(apps: Any, schema_editor: Any) -> None:
-    quote = schema_editor.quote_name
-    existing = _single_column_indexes(schema_editor)
-    postgres = schema_editor.connection.vendor == "postgresql"
+    existing = single_column_indexes(schema_editor, _TABLE)
     for column, new in _NAMES.items():
-        names = existing.get(column, [])
-        for name in names:
-            if name.endswith("_like") or not postgres:
-                schema_editor.execute(f"DROP INDEX {quote(name)}")
-        plain = [n for n in names if not n.endswith("_like")]
-        if postgres and plain:
-            schema_editor.execute(f"ALTER INDEX {quote(plain[0])} RENAME TO {quote(new)}")
-        else:
-            schema_editor.execute(f"CREATE INDEX {quote(new)} ON {quote(_TABLE)} ({quote(column)})")
+        rename_plain(schema_editor, _TABLE, column, existing.get(column, []), new)
 
 
 def _backward(apps: Any, schema_editor: Any) -> None:
@@ -52,11 +32,7 @@ def _backward(apps: Any, schema_editor: Any) -> None:
     # table rebuild alter_field means on SQLite, which the triggers on the table do not survive).
     model = apps.get_model("people", "Resident")
     for column, new in _NAMES.items():
-        schema_editor.execute(f"DROP INDEX {schema_editor.quote_name(new)}")
-        field = model._meta.get_field(column)
-        schema_editor.execute(schema_editor._create_index_sql(model, fields=[field]))
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(schema_editor._create_like_index_sql(model, field))
+        restore_db_index(schema_editor, model, column, new)
 
 
 class Migration(migrations.Migration):
