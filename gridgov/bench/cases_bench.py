@@ -147,19 +147,19 @@ def bench_intake(say: Any, work: Path, database_url: str | None, seconds: float,
         # does (another tenant, the clock) then weighs on each phase alike, and the ratios between them
         # are far steadier than the rates themselves.
         parts: dict[str, list[Report]] = {name: [] for name, *_rest in phases}
-        cpu = {name: dict.fromkeys(("server", "database", "load"), 0.0) for name in parts}
+        spent = {name: dict.fromkeys(("server", "database", "load"), 0.0) for name in parts}
         for _turn in range(TURNS):
             for name, method, requests, headers in phases:
                 before = meter.read()
                 sent = sum(p["requests"] for p in parts[name])
                 part = load(server.port, method, requests, headers, threads, seconds / TURNS, limit, sent)
-                for k, v in meter.per_request(before, 1).items():
-                    cpu[name][k] += v
+                for who, ms in meter.per_request(before, 1).items():
+                    spent[name][who] += ms
                 parts[name].append(part)
         for name in parts:
             results[name] = _combined(parts[name])
             count = max(results[name]["requests"], 1)
-            results[name]["cpu_ms_per_request"] = {k: v / count for k, v in cpu[name].items()}
+            results[name]["cpu_ms_per_request"] = {who: ms / count for who, ms in spent[name].items()}
     intake, one_row, bare = (results[k]["per_s"] for k in ("intake", "one_row_commit", "bare_json"))
     results["ratio_to_one_row_commit"], results["ratio_to_bare_json"] = intake / one_row, intake / bare
     cpu = {k: sum(results[k]["cpu_ms_per_request"].values()) for k in ("intake", "one_row_commit")}
