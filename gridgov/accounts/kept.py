@@ -5,10 +5,11 @@ is refused from the next call on. On the busiest route, intake's `POST /api/v1/c
 a statement of its own before the one write. There the token rides on the write instead: the
 middleware takes the account from the token's last lookup, kept here for at most KEEP_SECONDS, and the
 write stores nothing unless, in its own snapshot,
-- the token still exists, unrevoked and unexpired, its account active (`Kept.guard()`), and
+- the token still exists, unrevoked and unexpired, its account active and as much a superuser as it
+  was (`Kept.guard()`), and
 - the reference stamp is still the one read *before* that lookup (`Kept.stamp`): every change to an
-  account bumps it (the trigger on accounts_user, see gridgov.cases.models.reference), so the account
-  is as it was looked up — active, with its role — and so is everything its scope is made of.
+  account's name, role, scope or active flag renews it (gridgov.cases.services.reference_triggers), so
+  the account is as it was looked up.
 Where either does not hold, or anything else ends the kept path before the write (bad input, a refusal,
 another stamp), the caller asks the database (`Kept.verify()`): 401 for a token no longer usable, else
 the account as it is now. Nothing is answered on a kept token that the database has not confirmed.
