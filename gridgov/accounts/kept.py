@@ -117,7 +117,3 @@ def keep(digest: str, token_id: int, expires_at: dt.datetime | None, stamp: Any,
 
 def drop(digest: str) -> None:
     _kept.pop(digest, None)
-
-
-def clear() -> None:
-    _kept.clear()

@@ -90,7 +90,7 @@ def _shape(model: type[models.Model], redacted: frozenset[str]) -> tuple[tuple[s
     return fields
 
 
-def _digest(value: Any) -> str:
+def redacted_value(value: Any) -> str:
     # Keep a digest so that "changed or not" stays visible without the value itself.
     return "sha256:" + hashlib.sha256(str(value).encode()).hexdigest()[:16]
 
@@ -100,10 +100,6 @@ def snapshot_plan(model: type[models.Model]) -> tuple[tuple[str, bool, Any], ...
     INSERT and its snapshot: per concrete field, (attname, redacted?, the field where the value is not
     simply the attribute, else None). A redacted value becomes redacted_value(value) unless empty."""
     return _shape(model, getattr(model, "audit_redacted", frozenset()))
-
-
-def redacted_value(value: Any) -> str:
-    return _digest(value)
 
 
 def jsonable(value: Any) -> Any:
@@ -122,7 +118,7 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
             continue
         value = loaded[attname] if field is None else field.value_from_object(instance)
         if redact and value not in (None, ""):
-            value = _digest(value)
+            value = redacted_value(value)
         values[attname] = value if type(value) in _PLAIN else _jsonable(value)
     return values
 

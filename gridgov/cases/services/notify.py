@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import functools
 import hashlib
 import hmac
 import json
@@ -16,14 +15,14 @@ import logging
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from gridgov.cases.models import Case, Notification, WebhookDelivery, WebhookEndpoint
-from gridgov.core.models.insert import maker
+from gridgov.core.models.insert import made
 
 log = logging.getLogger("gridgov.webhooks")
 BACKOFF_SECONDS = [60, 300, 1800, 7200, 43200]  # then give up
@@ -51,7 +50,7 @@ def notices(
     endpoints: Iterable[WebhookEndpoint] | None = None,
 ) -> tuple[list[Notification], list[WebhookDelivery]]:
     """The rows notify() writes, unsaved: for a caller that stores them in a statement of its own."""
-    make = _new_notification()
+    make = made(Notification)
     notifications = [make(user_id=uid, case=case, kind=kind, message=message[:300]) for uid in set(user_ids)]
     if endpoints is None:
         endpoints = WebhookEndpoint.objects.filter(active=True)
@@ -62,12 +61,6 @@ def notices(
         for e in endpoints
     ]
     return notifications, deliveries
-
-
-@functools.cache
-def _new_notification() -> Callable[..., Notification]:
-    """Notification(**values) without Model.__init__'s walk (insert.maker), built on first use."""
-    return maker(Notification)
 
 
 def payload(fmt: str, kind: str, message: str, case: Case | None) -> dict[str, Any]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
@@ -12,7 +10,7 @@ from django.utils.translation import gettext_noop
 
 from gridgov.cases.models import Case, CaseEvent, WebhookEndpoint
 from gridgov.cases.services import notify
-from gridgov.core.models.insert import maker
+from gridgov.core.models.insert import made
 
 
 def actor_label(actor: Any) -> str:
@@ -46,7 +44,7 @@ def new_event(
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
     """The event record() saves, unsaved: for a caller that stores it in a statement of its own."""
-    return _new_event()(
+    return made(CaseEvent)(
         case=case,
         at=timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
@@ -79,9 +77,3 @@ _MESSAGES = {
     "dispatched": gettext_noop("Case %(number)s was dispatched to you: %(title)s"),
     "returned": gettext_noop("Case %(number)s was returned for rework: %(title)s"),
 }
-
-
-@functools.cache
-def _new_event() -> Callable[..., CaseEvent]:
-    """CaseEvent(**values) without Model.__init__'s walk (insert.maker), built on first use."""
-    return maker(CaseEvent)

@@ -21,7 +21,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import attrgetter
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
 from django.db.models.fields import AutoFieldMixin
@@ -372,3 +372,13 @@ def maker(model: type[models.Model]) -> Callable[..., Any]:
         return obj
 
     return make
+
+
+_Made = TypeVar("_Made", bound=models.Model)
+_made = functools.cache(maker)
+
+
+def made(model: type[_Made]) -> Callable[..., _Made]:
+    """maker(model), built once per model on first use (when every app's signals are connected): for
+    the constructors a hot path calls on every request."""
+    return cast(Callable[..., _Made], _made(model))
