@@ -22,7 +22,6 @@ import decimal
 import json
 import uuid
 from collections.abc import Callable, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +31,7 @@ from psycopg.types.json import Jsonb  # psycopg 3, gridgov's driver: bulk_cursor
 
 from gridgov.core import audit, prepared
 from gridgov.core import collect as _collect
+from gridgov.core.grouped import Grouped
 from gridgov.core.models.audit import AuditEntry
 from gridgov.core.models.base import AuditedModel
 from gridgov.core.models.insert import as_is, plain_reader
@@ -236,6 +236,17 @@ class Written:
     rows: list[tuple[Any, ...]]
 
 
+@dataclass(frozen=True, slots=True)
+class _Ready:
+    """One write()'s statement parts, its rows made: what a group (gridgov.core.grouped) sends together."""
+
+    alias: str
+    parts: list[tuple[str, list[dict[str, Any]]]]  # an INSERT and its rows, per run of one table
+    read: tuple[str, Sequence[Any]] | None
+    guard: tuple[str, Sequence[Any]] | None
+    also: Sequence[str]
+
+
 def write(
     audited: Sequence[AuditedModel],
     plain: Sequence[models.Model] = (),
@@ -251,12 +262,15 @@ def write(
     `guard` (sql, params): a condition the statement checks before it writes anything — every row goes
     in only where it holds, in the statement's one snapshot; intake's check that the reference data it
     used is still the database's, without a round trip of its own. `also`: SQL expressions (constants
-    of the caller's) evaluated in the same statement: intake draws the next intake's keys so."""
+    of the caller's) evaluated in the same statement: intake draws the next intake's keys so.
+
+    Outside a transaction the statement may carry other threads' writes too (see `_group`): it is
+    still all or nothing for each write, and each is told only its own results."""
     if not audited:
         raise ValueError("nothing audited to store")
     alias = router.db_for_write(type(audited[0]))
     db = connections[alias]
-    parts: list[tuple[str, list[dict[str, Any]]]] = []  # an INSERT and its rows, per run of one table
+    parts: list[tuple[str, list[dict[str, Any]]]] = []
     created: list[tuple[models.Model, dict[str, Any]]] = []
     for obj, keyed in [*((o, True) for o in audited), *((o, False) for o in plain)]:
         if keyed:
@@ -280,21 +294,14 @@ def write(
     _alias, entries = audit.create_rows(created)
     trail = [{c: _json(v) for c, v in zip(audit.COLUMNS, entry, strict=True)} for entry in entries]
     parts.append((_TRAIL_INSERT, trail))
-    sql, params = _statement(parts, read, guard, also)
-    # Inside a transaction an error must doom it, as in save() (savepoint=False); outside one the
-    # statement is its own transaction, with no BEGIN and COMMIT to send.
-    atomic = transaction.atomic(using=alias, savepoint=False) if db.in_atomic_block else nullcontext()
-    with atomic:
-        # Results in binary: psycopg's own loaders read timestamps several times faster than the
-        # text loader Django registers (the same instants, in UTC).
-        rows = prepared.fetch(db, sql, params, binary=read is not None)
-    # The row(s): whether the guard held, the `also` values, then whether a row of the read follows
-    # (NULL where the read has none: that one row only carries the rest).
-    written = Written(
-        bool(rows[0][0]),
-        tuple(rows[0][1 : len(also) + 1]),
-        [row[len(also) + 2 :] for row in rows if row[len(also) + 1] is not None],
-    )
+    ready = _Ready(alias, parts, read, guard, also)
+    if db.in_atomic_block:
+        # Inside a transaction an error must doom it, as in save() (savepoint=False), and the statement
+        # is the caller's transaction's alone.
+        with transaction.atomic(using=alias, savepoint=False):
+            written = _send([ready])[0]
+    else:
+        written = _group.submit(alias, ready)
     if not written.stored:
         return written
     for obj, after in created:
@@ -307,28 +314,63 @@ def write(
     return written
 
 
+class _NotHeld(Exception):
+    """A group's guards did not all hold: each write is sent again alone, to its own guard."""
+
+
+def _send(group: list[_Ready]) -> list[Written]:
+    """One statement for the writes of `group`, on this thread's connection; one Written per write."""
+    db = connections[group[0].alias]
+    sql, params = _statement(group)
+    reads = any(r.read is not None for r in group)
+    # Results in binary: psycopg's own loaders read timestamps several times faster than the text
+    # loader Django registers (the same instants, in UTC).
+    rows = prepared.fetch(db, sql, params, binary=reads)
+    # The row(s): whether the guards held, every write's `also` values, then which write a row of the
+    # reads belongs to (NULL where no read has a row: that one row only carries the rest) and its values.
+    held, alsos = bool(rows[0][0]), sum(len(r.also) for r in group)
+    if not held and len(group) > 1:
+        raise _NotHeld
+    found: list[list[tuple[Any, ...]]] = [[] for _r in group]
+    for row in rows:
+        if row[alsos + 1] is not None:
+            found[row[alsos + 1]].append(row[alsos + 2 :])
+    written, at = [], 1
+    for ready, mine in zip(group, found, strict=True):
+        written.append(Written(held, tuple(rows[0][at : at + len(ready.also)]), mine))
+        at += len(ready.also)
+    return written
+
+
+_group: Grouped[_Ready, Written] = Grouped(_send, limit=8)
+
+
 _TRAIL_INSERT = _insert(audit.TABLE, audit.COLUMNS)
 
 
-def _statement(
-    parts: list[tuple[str, list[dict[str, Any]]]],
-    read: tuple[str, Sequence[Any]] | None,
-    guard: tuple[str, Sequence[Any]] | None,
-    also: Sequence[str],
-) -> tuple[str, list[Any]]:
-    """The one statement: the guard and each INSERT a part of a WITH, then one row of the guard's answer
-    and the `also` values, with the read's rows joined to it (see write())."""
-    inserts = [(part.format(guard=_GUARDED if guard else ""), [_dumps(rows)]) for part, rows in parts]
-    head = [("SELECT (" + guard[0] + ") AS held", list(guard[1]))] if guard else []
-    ctes = [f"w{n} AS ({part})" for n, (part, _p) in enumerate(inserts)]
-    sql = "WITH " + ", ".join([*(f"guard AS ({part})" for part, _p in head), *ctes])
-    held = "(SELECT held FROM guard)" if guard else "true"
-    # The read as a lateral join of one row: the guard and the `also` values come back with no read
-    # rows too. Its own rows carry `true` in the column before theirs.
-    body = f"(SELECT true, r.* FROM ({read[0]}) AS r)" if read else "(SELECT NULL::boolean)"  # noqa: S608
-    sql += f" SELECT {', '.join([held, *also])}, x.* FROM (SELECT 1) AS one"  # noqa: S608
-    sql += f" LEFT JOIN LATERAL {body} AS x ON true"
-    params = [v for _part, values in [*head, *inserts] for v in values] + (list(read[1]) if read else [])
+def _statement(group: list[_Ready]) -> tuple[str, list[Any]]:
+    """The one statement: the guards and each table's INSERT (the rows of every write of the group, in
+    order) a part of a WITH, then one row of the guards' answer and the `also` values, with the reads'
+    rows joined to it, each after the number of the write it belongs to (see write())."""
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for ready in group:
+        for part, rows in ready.parts:
+            tables.setdefault(part, []).extend(rows)
+    guards = list(dict.fromkeys((g[0], tuple(g[1])) for r in group if (g := r.guard) is not None))
+    inserts = [(part.format(guard=_GUARDED if guards else ""), _dumps(rows)) for part, rows in tables.items()]
+    ctes = [f"w{n} AS ({part})" for n, (part, _rows) in enumerate(inserts)]
+    if guards:
+        ctes.insert(0, "guard AS (SELECT " + " AND ".join(f"({g})" for g, _p in guards) + " AS held)")
+    held = "(SELECT held FROM guard)" if guards else "true"
+    # The reads as a lateral join of one row: the guards and the `also` values come back with no read
+    # rows too. Their own rows carry the number of their write in the column before theirs.
+    reads = [(n, r.read) for n, r in enumerate(group) if r.read is not None]
+    body = " UNION ALL ".join(f"(SELECT {n}, r.* FROM ({read[0]}) AS r)" for n, read in reads)  # noqa: S608
+    also = [e for r in group for e in r.also]
+    sql = f"WITH {', '.join(ctes)} SELECT {', '.join([held, *also])}, x.* FROM (SELECT 1) AS one"  # noqa: S608
+    sql += f" LEFT JOIN LATERAL ({body or 'SELECT NULL::integer'}) AS x ON true"
+    params = [v for _g, p in guards for v in p] + [rows for _part, rows in inserts]
+    params += [v for _n, read in reads for v in read[1]]
     return sql, params
 
 
