@@ -26,7 +26,10 @@ api = NinjaAPI(
 def _field_errors(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for error in errors:
-        loc = [str(part) for part in error.get("loc", []) if part not in {"query", "body", "path", "form"}]
+        where = list(error.get("loc", []))
+        if where[:1] == ["body"] and len(where) > 2:
+            where = where[2:]  # ("body", the view's parameter, the field …): name the body's own field
+        loc = [str(part) for part in where if part not in {"query", "body", "path", "form"}]
         fields.setdefault(".".join(loc) or "__all__", []).append(str(error.get("msg", "")))
     return fields
 

@@ -134,3 +134,33 @@ def test_camera_alarm_and_bad_input(setup: Personas) -> None:
     assert outside.status_code == 400 and "location" in outside.json()["error"]["fields"]
     assert post(Client(), "/api/v1/intake/camera", {"camera_id": "X"}, **auth).status_code == 400
     assert post(Client(), "/api/v1/intake/camera", {}, HTTP_AUTHORIZATION="Bearer wrong").status_code == 401
+
+
+def test_a_malformed_intake_body_is_refused_field_by_field_and_stores_nothing(
+    setup: Personas, client_for: Any
+) -> None:
+    client = client_for(setup.worker)
+    before = Case.objects.count()
+    bad = post(
+        client,
+        "/api/v1/cases",
+        {
+            "category": "0101",
+            "title": "长" * 201,
+            "lng": "东经",
+            "lat": 28.365,
+            "channel": "fax",
+            "items": [{"name": "米", "quantity": -2}],
+        },
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert bad.status_code == 400, bad.content
+    error = bad.json()["error"]
+    assert error["code"] and error["message"]
+    assert set(error["fields"]) == {"title", "lng", "channel", "items.0.quantity"}, error
+    assert Case.objects.count() == before
+    created = post(
+        client, "/api/v1/cases", {"category": "0101", "title": "好的", "lng": 121.365, "lat": 28.365}
+    )
+    assert created.status_code == 201 and created["Content-Type"].startswith("application/json")
+    assert created.json()["title"] == "好的" and created.json()["duplicates"] == []

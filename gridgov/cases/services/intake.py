@@ -153,9 +153,11 @@ def intake(actor: Any, report: Report, token: KeptToken | None = None) -> Intake
     # (see gridgov.cases.services.ahead), or else in the round trip that reads the reference stamp.
     at_once = not report.photos and store.available(Case)
     kept = references.kept() if at_once and not report.items else None
-    if token is not None and (kept is None or kept.stamp != token.stamp or not _may_log(actor)):
+    may_log = _may_log(actor)
+    if token is not None and (kept is None or kept.stamp != token.stamp or not may_log):
         actor, token = _confirmed(token), None  # no write of this request can vouch for it
-    if not _may_log(actor):
+        may_log = _may_log(actor)
+    if not may_log:
         raise PermissionDenied(_("Your role may not log cases."))
     keys = ahead.take(router.db_for_write(Case)) if kept is not None else None
     if kept is not None and keys is not None:
