@@ -254,3 +254,15 @@ def test_related_keys_are_checked_and_copied_as_save_does(personas: Personas) ->
 
 def _djangos(obj: Any) -> None:
     obj._prepare_related_fields_for_save(operation_name="save")
+
+
+def test_a_case_number_is_the_date_of_its_report_and_its_key_as_strftime_writes_them() -> None:
+    from gridgov.cases.models.case import case_number
+
+    for at, pk in [
+        (dt.datetime(2026, 11, 29, 14, 28, tzinfo=dt.UTC), 56256),
+        (dt.datetime(2027, 1, 1, 0, 0, tzinfo=dt.UTC), 1),
+        (dt.datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC), 1_234_567),
+    ]:
+        assert case_number(at, pk) == f"{at:%Y%m%d}-{pk:06d}"
+    assert case_number(dt.datetime(2026, 3, 5, tzinfo=dt.UTC), 42) == "20260305-000042"

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 
 from gridgov.cases.models import Case, Category
-from gridgov.cases.models.case import OPEN_STATES
+from gridgov.cases.models.case import OPEN_STATES, case_number
 from gridgov.core.compiled import Form
 
 DUPLICATE_METRES = 200
@@ -39,7 +39,7 @@ class Summary:
 
     @property
     def number(self) -> str:
-        return f"{self.values['reported_at']:%Y%m%d}-{self.pk:06d}"
+        return case_number(self.values["reported_at"], self.pk)
 
 
 def _bounds(lng: float, lat: float, at: dt.datetime) -> tuple[dt.datetime, float, float, float, float]:

@@ -292,8 +292,7 @@ def write(
         if keyed:
             created.append((obj, after))
     _alias, entries = audit.create_rows(created)
-    trail = [{c: _json(v) for c, v in zip(audit.COLUMNS, entry, strict=True)} for entry in entries]
-    parts.append((_TRAIL_INSERT, trail))
+    parts.append((_TRAIL_INSERT, [_trail_row(entry) for entry in entries]))
     ready = _Ready(alias, parts, read, guard, also)
     if db.in_atomic_block:
         # Inside a transaction an error must doom it, as in save() (savepoint=False), and the statement
@@ -312,6 +311,15 @@ def write(
     for obj in audited:
         post_save.send(type(obj), instance=obj, created=True, update_fields=None, raw=False, using=alias)
     return written
+
+
+def _trail_row(entry: Sequence[Any]) -> dict[str, Any]:
+    """A finished trail row as the statement's JSON takes it: only its time is not text or a number."""
+    row = dict(zip(audit.COLUMNS, entry, strict=True))
+    for column, value in row.items():
+        if type(value) not in audit.PLAIN:
+            row[column] = _json(value)
+    return row
 
 
 class _NotHeld(Exception):
