@@ -191,13 +191,19 @@ def _what(item: _Pending) -> Six:
     return (item.action, item.object_type, *cut)
 
 
-def _lazy(whats: Iterable[Six]) -> tuple[str, Iterator[tuple[Any, ...]]]:
-    """_rows' rows, each made when it is taken: the actor and the time are the same for all of them."""
+def _batch() -> tuple[dt.datetime, str, tuple[Any, ...], str]:
+    """What a batch of entries shares: the time (and its UTC text, as content_hash reads it), who
+    acted, and the canonical text of both without its closing bracket (see _hash_of's `prefix`)."""
     ctx = context.current()
     now = timezone.now()
     at = now.astimezone(dt.UTC).isoformat(timespec="microseconds")
     who = (ctx.actor_id, ctx.actor_name[:150], ctx.role, ctx.source, ctx.request_id, ctx.ip)
-    shared = canonical([at, *who])[:-1]  # the same for the whole batch
+    return now, at, who, canonical([at, *who])[:-1]
+
+
+def _lazy(whats: Iterable[Six]) -> tuple[str, Iterator[tuple[Any, ...]]]:
+    """_rows' rows, each made when it is taken: the actor and the time are the same for all of them."""
+    now, _at, who, shared = _batch()
     alias = router.db_for_write(AuditEntry)
     head = (AuditEntry._meta.get_field("at").get_db_prep_save(now, connections[alias]), *who)
 
@@ -233,13 +239,33 @@ def _insert(alias: str, rows: Iterator[tuple[Any, ...]]) -> None:
         _insert_together(db, list(rows))
 
 
-def create_rows(created: Sequence[tuple[models.Model, dict[str, Any]]]) -> tuple[str, list[tuple[Any, ...]]]:
-    """The finished trail rows record_create would write for each (instance, snapshot), for a caller
-    that inserts them in a statement of its own (intake's single statement on PostgreSQL); with the
-    alias they belong to. The instances must have their primary keys."""
-    return _rows(
-        [_Pending("create", _label(i), str(i.pk), str(i), _dumps({"after": after})) for i, after in created]
-    )
+def create_json(created: Sequence[tuple[models.Model, dict[str, Any]]]) -> tuple[list[str], list[str]]:
+    """For a writer that inserts new rows and their trail in a statement of its own, reading JSON
+    (intake's single statement on PostgreSQL): for each (instance, snapshot), the snapshot's canonical
+    JSON, and the trail entry record_create would write as a JSON object of its columns — the same
+    values and content hash. The snapshot is encoded once, for the entry's `changes`; its text is also
+    the row itself where the row's columns are the snapshot's keys with the same values. The instances
+    must have their primary keys."""
+    _now, at, who, shared = _batch()
+    head = _ROW_ENCODER.encode(dict(zip(COLUMNS, (at, *who), strict=False)))[:-1]
+    texts, rows = [], []
+    for instance, after in created:
+        text = _dumps(after)
+        what = (_label(instance), str(instance.pk)[:64], str(instance)[:200], '{"after":' + text + "}")
+        action, kind, key, shown, changes, reason = map(_quoted, ("create", *what, ""))
+        listed = f"{action},{kind},{key},{shown},{changes},{reason}"
+        digest = hashlib.sha256(f"{shared},{listed}]".encode()).hexdigest()
+        texts.append(text)
+        rows.append(
+            f'{head},"action":{action},"object_type":{kind},"object_id":{key},"object_repr":{shown},'
+            f'"changes":{changes},"reason":{reason},"content_hash":"{digest}","seq":null,"chain_hash":""}}'
+        )
+    return texts, rows
+
+
+# A JSON string as _dumps writes one (ensure_ascii off): canonical lists and the JSON rows share it.
+_quoted = json.encoder.encode_basestring
+_ROW_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 _HEAD, _VALUES = _INSERT.split(" VALUES ")

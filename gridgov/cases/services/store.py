@@ -226,6 +226,9 @@ def _keys_in_place(obj: models.Model, relations: list[tuple[str, str, str, Any]]
     return True
 
 
+Row = dict[str, Any] | str  # a row's values, or the JSON object of them (see write())
+
+
 @dataclass(frozen=True, slots=True)
 class Written:
     """What write() did: `stored` is False only where its guard did not hold (then nothing was
@@ -241,7 +244,7 @@ class _Ready:
     """One write()'s statement parts, its rows made: what a group (gridgov.core.grouped) sends together."""
 
     alias: str
-    parts: list[tuple[str, list[dict[str, Any]]]]  # an INSERT and its rows, per run of one table
+    parts: list[tuple[str, list[Row]]]  # an INSERT and its rows, per run of one table
     read: tuple[str, Sequence[Any]] | None
     guard: tuple[str, Sequence[Any]] | None
     also: Sequence[str]
@@ -270,7 +273,7 @@ def write(
         raise ValueError("nothing audited to store")
     alias = router.db_for_write(type(audited[0]))
     db = connections[alias]
-    parts: list[tuple[str, list[dict[str, Any]]]] = []
+    made: list[tuple[str, dict[str, Any]]] = []  # each row's INSERT and its values
     created: list[tuple[models.Model, dict[str, Any]]] = []
     for obj, keyed in [*((o, True) for o in audited), *((o, False) for o in plain)]:
         if keyed:
@@ -285,14 +288,23 @@ def write(
             row = _values(obj, shape, db)
             # as save() takes it, after the INSERT's values
             after = audit.snapshot(obj) if keyed else {}
-        if parts and parts[-1][0] == shape.insert:
-            parts[-1][1].append(row)
-        else:
-            parts.append((shape.insert, [row]))
+        made.append((shape.insert, row))
         if keyed:
             created.append((obj, after))
-    _alias, entries = audit.create_rows(created)
-    parts.append((_TRAIL_INSERT, [_trail_row(entry) for entry in entries]))
+    texts, trail = audit.create_json(created)
+    # A new row whose snapshot has the row's own columns and values (nothing redacted) goes as the
+    # snapshot's text: encoded once, for its trail entry and its INSERT alike.
+    rows: list[Row] = [row for _insert, row in made]
+    for n, ((_obj, after), text) in enumerate(zip(created, texts, strict=True)):
+        if after == rows[n]:
+            rows[n] = text
+    parts: list[tuple[str, list[Row]]] = []  # an INSERT and its rows, per run of one table
+    for (insert, _row), sent in zip(made, rows, strict=True):
+        if parts and parts[-1][0] == insert:
+            parts[-1][1].append(sent)
+        else:
+            parts.append((insert, [sent]))
+    parts.append((_TRAIL_INSERT, list(trail)))
     ready = _Ready(alias, parts, read, guard, also)
     if db.in_atomic_block:
         # Inside a transaction an error must doom it, as in save() (savepoint=False), and the statement
@@ -311,15 +323,6 @@ def write(
     for obj in audited:
         post_save.send(type(obj), instance=obj, created=True, update_fields=None, raw=False, using=alias)
     return written
-
-
-def _trail_row(entry: Sequence[Any]) -> dict[str, Any]:
-    """A finished trail row as the statement's JSON takes it: only its time is not text or a number."""
-    row = dict(zip(audit.COLUMNS, entry, strict=True))
-    for column, value in row.items():
-        if type(value) not in audit.PLAIN:
-            row[column] = _json(value)
-    return row
 
 
 class _NotHeld(Exception):
@@ -360,7 +363,7 @@ def _statement(group: list[_Ready]) -> tuple[str, list[Any]]:
     """The one statement: the guards and each table's INSERT (the rows of every write of the group, in
     order) a part of a WITH, then one row of the guards' answer and the `also` values, with the reads'
     rows joined to it, each after the number of the write it belongs to (see write())."""
-    tables: dict[str, list[dict[str, Any]]] = {}
+    tables: dict[str, list[Row]] = {}
     for ready in group:
         for part, rows in ready.parts:
             tables.setdefault(part, []).extend(rows)
@@ -386,5 +389,8 @@ def _statement(group: list[_Ready]) -> tuple[str, list[Any]]:
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
-def _dumps(rows: list[dict[str, Any]]) -> str:
-    return _ENCODER.encode(rows)
+def _dumps(rows: list[Row]) -> str:
+    """The rows as one JSON array; a row given as text is JSON already (see write())."""
+    if all(type(row) is dict for row in rows):
+        return _ENCODER.encode(rows)
+    return "[" + ",".join(row if type(row) is str else _ENCODER.encode(row) for row in rows) + "]"
