@@ -83,6 +83,14 @@ def _at_the_door(count: int) -> Callable[[], bool]:
     return lambda: store._group.waiting("default") == count
 
 
+def _first_is_out() -> bool:
+    """The first write's statement is at the database, waiting for the trail's lock."""
+    with connection.cursor() as cursor:
+        mine = "datname = current_database()"
+        cursor.execute(f"SELECT count(*) FROM pg_stat_activity WHERE {mine} AND wait_event_type = 'Lock'")
+        return bool(cursor.fetchone()[0] == 1)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_intakes_that_arrive_together_go_in_one_statement_each_seeing_only_what_came_before() -> None:
     people = build_personas(build_small_map())
@@ -105,8 +113,7 @@ def test_intakes_that_arrive_together_go_in_one_statement_each_seeing_only_what_
 
     with _trail_held() as release:
         threads = _in_threads([report(0)], results)
-        _wait_for(_at_the_door(0))  # the first is out (waiting for the lock), not queued
-        time.sleep(0.2)
+        _wait_for(_first_is_out)  # not queued: at the database, waiting for the lock
         threads += _in_threads([report(n) for n in (1, 2, 3)], results, start=1)
         _wait_for(_at_the_door(3))
         release.set()
@@ -157,8 +164,7 @@ def test_a_group_that_fails_is_sent_again_write_by_write() -> None:
     results: dict[int, Any] = {}
     with _trail_held() as release:
         threads = _in_threads([_event_write(case, ("1 = %s", [1]))], results)
-        _wait_for(_at_the_door(0))
-        time.sleep(0.2)
+        _wait_for(_first_is_out)
         group = [
             _event_write(case, ("1 = %s", [2])),  # a guard that does not hold
             _event_write(case, None),
