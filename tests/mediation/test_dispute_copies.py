@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from gridgov.mediation.defaults import ensure_risk_levels
 from gridgov.mediation.figures import report
@@ -20,7 +21,7 @@ from gridgov.mediation.services import agreements, disputes
 from tests.cases import factories as cf
 from tests.factories import Personas
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 SD = "331081001"
 FILL = importlib.import_module("gridgov.mediation.migrations.0005_dispute_copies_for_the_figures")
 COPIES = ("police_status", "performance", "ran_more_than_once", "follow_up_count", "follow_up_done_count")

@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from gridgov.cases.models import Case
 from gridgov.geo.models import Grid
@@ -30,7 +31,7 @@ from gridgov.mediation.services import agreements, disputes
 from tests.cases import factories as cf
 from tests.factories import Personas
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 SD = "331081001"
 FILL = importlib.import_module("gridgov.mediation.migrations.0003_fill_dispute_grid_and_visit_count")
 

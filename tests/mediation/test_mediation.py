@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from gridgov.cases.models import Case, Notification
 from gridgov.core.errors import ApiError, Invalid
@@ -17,7 +18,7 @@ from tests.cases import factories as cf
 from tests.factories import Personas
 from tests.people import factories as pf
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

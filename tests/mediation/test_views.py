@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from gridgov.mediation.defaults import ensure_risk_levels
 from gridgov.mediation.models import Agreement, Clue, Consultation, Dispute, FundingShare, Session
@@ -14,7 +15,7 @@ from tests.cases import factories as cf
 from tests.factories import Personas
 from tests.people import factories as pf
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 GRID_1 = "331081001001001"
 
 

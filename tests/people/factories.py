@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
+
 from gridgov.core import context
 from gridgov.people.identity import check_char
 from gridgov.people.models import Building, Household, Tag
@@ -57,7 +59,7 @@ def register(actor: Any, h: Household, name: str, number: str, **extra: Any) -> 
 
 
 def floating_registration(months: int = 6, start: dt.date | None = None) -> RegistrationInput:
-    start = start or dt.date.today() - dt.timedelta(days=30)
+    start = start or timezone.localdate() - dt.timedelta(days=30)
     return RegistrationInput(
         start=start,
         expected_end=start + dt.timedelta(days=30 * months),

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from gridgov.core.models import AuditEntry
@@ -83,7 +84,7 @@ def test_grid_worker_registers_a_newcomer_on_her_phone(
     expect(page.get_by_test_id("registration-fields")).to_be_hidden()
     page.locator("label[for=id_kind_1]").tap()  # 流动人口
     expect(page.get_by_test_id("registration-fields")).to_be_visible()
-    end = dt.date.today() + dt.timedelta(days=180)
+    end = timezone.localdate() + dt.timedelta(days=180)
     page.fill("#id_expected_end", end.isoformat())
     page.fill("#id_landlord_name", "张房东")
     page.fill("#id_landlord_phone", "13900001111")
@@ -132,7 +133,7 @@ def test_resident_card_unmasked_with_a_reason_on_a_desk(
     ResidentTag.objects.create(
         resident=lin, tag=tags["elderly_alone"], start=dt.date(2023, 5, 1), note="子女在外地"
     )
-    start = dt.date.today() - dt.timedelta(days=400)
+    start = timezone.localdate() - dt.timedelta(days=400)
     f.register(
         people.worker,
         home,

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from gridgov.people.identity import (
     DocumentCheck,
@@ -119,7 +119,7 @@ def test_all_valid_province_codes() -> None:
 
 
 def test_today_is_the_default_reference_date() -> None:
-    tomorrow = dt.date.today() + dt.timedelta(days=2)
+    tomorrow = timezone.localdate() + dt.timedelta(days=2)
     assert error_code(make_id(birth=tomorrow.strftime("%Y%m%d"))) == "future_birth_date"
 
 

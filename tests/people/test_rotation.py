@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from gridgov.core import crypto
 from gridgov.core.errors import Invalid
@@ -48,7 +49,7 @@ def people_under_old_key(settings: Any, personas: Personas) -> list[Resident]:
             f.NEWCOMER_ID,
             kind="floating",
             registration=f.floating_registration(),
-            moved_in=dt.date.today() - dt.timedelta(days=30),
+            moved_in=timezone.localdate() - dt.timedelta(days=30),
         ),
     ]
     assert all(under(OLD, r.document_cipher) for r in residents)

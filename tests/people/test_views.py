@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from gridgov.accounts.roles import Role
 from gridgov.core.models import AuditEntry
@@ -18,7 +19,7 @@ from tests.factories import Personas
 from tests.people import factories as f
 
 GRID_1, VILLAGE_A, SUB_DISTRICT = "331081001001001", "331081001001", "331081001"
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 LIN_MASKED = "331081********" + f.LIN_DANIANG_ID[-4:]
 
 

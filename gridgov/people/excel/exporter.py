@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
 from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped, unused-ignore]
@@ -138,7 +139,7 @@ def export_residents(
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(RESIDENTS.title)
     _header(ws, [*RESIDENTS.headers, *EXPORT_EXTRA])
-    today = dt.date.today()
+    today = timezone.localdate()
     exported: list[int] = []
     for chunk in _chunks(residents(user, filters)):
         for values in _rows(chunk, unmasked, today):
@@ -167,5 +168,5 @@ def export_figures(user: Any, grids: QuerySet[Grid], target: IO[bytes], on: dt.d
             values = figures.as_dict()
             ws.append([code, name, *(values[key] for key in FIGURE_HEADERS)])
     wb.save(target)
-    detail = {"kind": "figures", "on": (on or dt.date.today()).isoformat(), "grids": grids.count()}
+    detail = {"kind": "figures", "on": (on or timezone.localdate()).isoformat(), "grids": grids.count()}
     audit.record_event("export", "people.figures", detail)

@@ -7,10 +7,10 @@ against the registry through their blind indexes, 500 rows to a query.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.core.errors import Invalid
@@ -47,7 +47,7 @@ class Validator:
     def __init__(self, actor: Any, plan: Plan, progress: Progress | None = None) -> None:
         self.actor, self.plan, self.progress = actor, plan, progress
         self.places = Places(actor)
-        self.today = dt.date.today()
+        self.today = timezone.localdate()
         self._documents: dict[str, int] = {}  # blind-index key -> first row with it
         self._buildings: dict[tuple[int, str], int] = {}  # (grid, name) -> row
         self._pending: list[tuple[Sheet, Row, ResidentItem]] = []

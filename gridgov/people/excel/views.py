@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -172,7 +172,7 @@ def export_residents(request: HttpRequest) -> HttpResponseBase:
     except BaseException:
         target.unlink(missing_ok=True)
         raise
-    name = f"居民{'（未脱敏）' if unmasked else ''}-{dt.date.today():%Y%m%d}.xlsx"
+    name = f"居民{'（未脱敏）' if unmasked else ''}-{timezone.localdate():%Y%m%d}.xlsx"
     response = xlsx_response(target, name)
     target.unlink()  # the open handle keeps the data readable until the response is sent
     return response

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.core.errors import Collector, Invalid, NotInScope
@@ -94,7 +95,7 @@ def register_resident(
             errors.add("registration", _("A floating resident needs a residence registration."))
         else:
             landlord_phone = _clean_registration(registration, errors)
-    if moved_in > dt.date.today():
+    if moved_in > timezone.localdate():
         errors.add("moved_in", _("The move-in date is in the future."))
     errors.raise_if_any()
     resident = Resident(household=target, grid_id=target.grid_id)

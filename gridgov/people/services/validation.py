@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.core.errors import Collector
@@ -50,7 +51,7 @@ class CleanResident:
 
 
 def clean_resident(data: ResidentInput, *, today: dt.date | None = None) -> CleanResident:
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     errors = Collector()
     name = " ".join(data.name.split())
     if not name:
