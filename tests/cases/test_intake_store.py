@@ -79,7 +79,8 @@ def _stored(result: Intake, request_id: str) -> dict[str, Any]:
     }
     # The messages name the case by its number and time.
     text = json.dumps(stored, ensure_ascii=False, default=str)
-    text = text.replace(case.number, "<number>").replace(f"{case.reported_at:%Y-%m-%d %H:%M}", "<at>")
+    at = timezone.localtime(case.reported_at)
+    text = text.replace(case.number, "<number>").replace(f"{at:%Y-%m-%d %H:%M}", "<at>")
     return dict(json.loads(text))
 
 
@@ -256,13 +257,16 @@ def _djangos(obj: Any) -> None:
     obj._prepare_related_fields_for_save(operation_name="save")
 
 
-def test_a_case_number_is_the_date_of_its_report_and_its_key_as_strftime_writes_them() -> None:
+def test_a_case_number_is_the_local_date_of_its_report_and_its_key(settings: Any) -> None:
     from gridgov.cases.models.case import case_number
 
+    settings.TIME_ZONE = "Asia/Shanghai"
     for at, pk in [
         (dt.datetime(2026, 11, 29, 14, 28, tzinfo=dt.UTC), 56256),
         (dt.datetime(2027, 1, 1, 0, 0, tzinfo=dt.UTC), 1),
         (dt.datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC), 1_234_567),
     ]:
-        assert case_number(at, pk) == f"{at:%Y%m%d}-{pk:06d}"
-    assert case_number(dt.datetime(2026, 3, 5, tzinfo=dt.UTC), 42) == "20260305-000042"
+        assert case_number(at, pk) == f"{timezone.localtime(at):%Y%m%d}-{pk:06d}"
+    # 07:30 on 30 November in Wenling is still the 29th in UTC: the number is the 30th's.
+    assert case_number(dt.datetime(2026, 11, 29, 23, 30, tzinfo=dt.UTC), 42) == "20261130-000042"
+    assert case_number(dt.datetime(2026, 11, 29, 15, 59, tzinfo=dt.UTC), 42) == "20261129-000042"

@@ -8,6 +8,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -37,9 +38,11 @@ FINAL_STATES = frozenset({State.CLOSED, State.MERGED, State.CANCELLED})
 
 
 def case_number(reported_at: dt.datetime, pk: int) -> str:
-    """A case's number: the date of its report (as stored) and its key, 20261129-056256. Not strftime,
-    which costs five times as much; every intake formats one per case and per duplicate it offers."""
-    return "%04d%02d%02d-%06d" % (reported_at.year, reported_at.month, reported_at.day, pk)  # noqa: UP031
+    """A case's number: the date of its report where the case is (the deployment's time zone: a report
+    at 07:00 in Wenling is that day's, though it is the day before in UTC) and its key, 20261129-056256.
+    Not strftime, which costs five times as much; every intake formats one per case and duplicate."""
+    day = timezone.localtime(reported_at) if timezone.is_aware(reported_at) else reported_at
+    return "%04d%02d%02d-%06d" % (day.year, day.month, day.day, pk)  # noqa: UP031
 
 
 class Channel(models.TextChoices):

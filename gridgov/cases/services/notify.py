@@ -67,7 +67,9 @@ def payload(fmt: str, kind: str, message: str, case: Case | None) -> dict[str, A
     title = f"gridgov · {kind}"
     text = f"### {title}\n\n{message}"
     if case is not None:
-        text += f"\n\n- {case.category.name}\n- {case.grid.name}\n- {case.reported_at:%Y-%m-%d %H:%M}"
+        # The time where the robot's readers are (the deployment's zone), as the number's date is.
+        at = timezone.localtime(case.reported_at)
+        text += f"\n\n- {case.category.name}\n- {case.grid.name}\n- {at:%Y-%m-%d %H:%M}"
     if fmt == WebhookEndpoint.Format.DINGTALK:
         return {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
     return {"msgtype": "markdown", "markdown": {"content": text}}
