@@ -57,6 +57,12 @@ def canonical(data: Any) -> str:
 _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+# A JSON string as _dumps writes one (ensure_ascii off): canonical lists and the JSON rows share it.
+_quoted = json.encoder.encode_basestring
+# Rows as a JSON-reading INSERT takes them (create_json's, and their writer's own).
+ROW_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
 def _dumps(data: Any) -> str:
     # For data already made JSON-able (snapshots are): _jsonable of its own output changes nothing.
     return _ENCODER.encode(data)
@@ -173,16 +179,6 @@ def chain_hash(previous: str, seq: int, content: str) -> str:
     return hashlib.sha256(f"{previous}:{seq}:{content}".encode()).hexdigest()
 
 
-def _rows(items: Sequence[_Pending]) -> tuple[str, list[tuple[Any, ...]]]:
-    """The finished rows of `items` (content hash included) and the database alias they go to.
-
-    The row is the one bulk_create would write: the same values, `seq` empty and `chain_hash` blank
-    until the sealer fills them; content_hash is computed exactly as content_hash() recomputes it.
-    """
-    alias, rows = _lazy(map(_what, items))
-    return alias, list(rows)
-
-
 Six = tuple[str, str, str, str, str, str]  # an entry's own values, in _INSERT's order
 
 
@@ -208,11 +204,16 @@ def _lazy(whats: Iterable[Six]) -> tuple[str, Iterator[tuple[Any, ...]]]:
     head = (AuditEntry._meta.get_field("at").get_db_prep_save(now, connections[alias]), *who)
 
     def finish(what: Six) -> tuple[Any, ...]:
-        # All six are text, which _jsonable leaves as it is: _hash_of's canonical text, without its walk.
-        text = f"{shared},{_dumps(what)[1:]}"
-        return (*head, *what, hashlib.sha256(text.encode()).hexdigest(), None, "")
+        return (*head, *what, _entry_hash(shared, ",".join(map(_quoted, what))), None, "")
 
     return alias, map(finish, whats)
+
+
+def _entry_hash(shared: str, listed: str) -> str:
+    """An entry's content_hash from `shared` (its time and actor, see _batch) and `listed`: its six
+    texts quoted and joined by commas. All are text, which _jsonable leaves as it is: _hash_of's
+    canonical list, without its walk."""
+    return hashlib.sha256(f"{shared},{listed}]".encode()).hexdigest()
 
 
 def _write(items: Sequence[_Pending]) -> None:
@@ -247,25 +248,19 @@ def create_json(created: Sequence[tuple[models.Model, dict[str, Any]]]) -> tuple
     the row itself where the row's columns are the snapshot's keys with the same values. The instances
     must have their primary keys."""
     _now, at, who, shared = _batch()
-    head = _ROW_ENCODER.encode(dict(zip(COLUMNS, (at, *who), strict=False)))[:-1]
+    head = ROW_ENCODER.encode(dict(zip(COLUMNS, (at, *who), strict=False)))[:-1]
     texts, rows = [], []
     for instance, after in created:
         text = _dumps(after)
         what = (_label(instance), str(instance.pk)[:64], str(instance)[:200], '{"after":' + text + "}")
         action, kind, key, shown, changes, reason = map(_quoted, ("create", *what, ""))
-        listed = f"{action},{kind},{key},{shown},{changes},{reason}"
-        digest = hashlib.sha256(f"{shared},{listed}]".encode()).hexdigest()
+        digest = _entry_hash(shared, f"{action},{kind},{key},{shown},{changes},{reason}")
         texts.append(text)
         rows.append(
             f'{head},"action":{action},"object_type":{kind},"object_id":{key},"object_repr":{shown},'
             f'"changes":{changes},"reason":{reason},"content_hash":"{digest}","seq":null,"chain_hash":""}}'
         )
     return texts, rows
-
-
-# A JSON string as _dumps writes one (ensure_ascii off): canonical lists and the JSON rows share it.
-_quoted = json.encoder.encode_basestring
-_ROW_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 _HEAD, _VALUES = _INSERT.split(" VALUES ")

@@ -44,7 +44,9 @@ class Grouped(Generic[T, R]):
         self._lock = threading.Lock()
         self._queues: dict[Hashable, list[_Waiter[T, R]]] = {}
         self._busy: set[Hashable] = set()  # keys with a group at the database
-        self.groups: list[int] = []  # sizes of the last groups sent (the latest 1,000), for tests and tuning
+        self.groups: list[
+            int
+        ] = []  # sizes of the last groups sent (1,000 to 2,000 of them), for tests and tuning
 
     def submit(self, key: Hashable, item: T) -> R:
         """Store `item` with the others of `key` (one database, say) waiting now; return its result."""
@@ -75,7 +77,9 @@ class Grouped(Generic[T, R]):
         with self._lock:
             queue = self._queues[key]
             group, queue[: self._limit] = queue[: self._limit], []
-            self.groups = [*self.groups[-999:], len(group)]
+            self.groups.append(len(group))
+            if len(self.groups) > 2_000:
+                del self.groups[:1_000]  # now and then, not a copy of the list per group
         try:
             results = self._run([w.item for w in group])
             for waiter, result in zip(group, results, strict=True):

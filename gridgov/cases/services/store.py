@@ -295,6 +295,7 @@ def write(
     # A new row whose snapshot has the row's own columns and values (nothing redacted) goes as the
     # snapshot's text: encoded once, for its trail entry and its INSERT alike.
     rows: list[Row] = [row for _insert, row in made]
+    # (the audited rows come first in `made`, in the order of `created`)
     for n, ((_obj, after), text) in enumerate(zip(created, texts, strict=True)):
         if after == rows[n]:
             rows[n] = text
@@ -385,12 +386,9 @@ def _statement(group: list[_Ready]) -> tuple[str, list[Any]]:
     return sql, params
 
 
-# json.dumps with options makes an encoder per call.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-
-
 def _dumps(rows: list[Row]) -> str:
     """The rows as one JSON array; a row given as text is JSON already (see write())."""
     if all(type(row) is dict for row in rows):
-        return _ENCODER.encode(rows)
-    return "[" + ",".join(row if type(row) is str else _ENCODER.encode(row) for row in rows) + "]"
+        return audit.ROW_ENCODER.encode(rows)
+    encode = audit.ROW_ENCODER.encode
+    return "[" + ",".join(row if type(row) is str else encode(row) for row in rows) + "]"
